@@ -1,0 +1,41 @@
+"""Every setting of Inkling in one place: paths, preprocessing, model and training defaults.
+
+The preprocessing values are written into the exported model's metadata.json, so the browser
+(static/js/strokes.js) and the server read them from there: they travel with the model.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATEGORIES_FILE = Path(__file__).resolve().parent / "categories.txt"
+MODEL_DIR = PROJECT_ROOT / "static" / "model"
+
+# Where the Quick, Draw! files are read from. Never copied into the project.
+QUICKDRAW_DIR_ENV = "INKLING_QUICKDRAW_DIR"
+# Where TFDS writes the prepared dataset.
+TFDS_DATA_DIR = Path(os.environ.get("INKLING_TFDS_DIR", Path.home() / "tensorflow_datasets"))
+
+
+def default_quickdraw_dir():
+    """The shared data folder, if the user named one or it sits beside the checkout."""
+    if os.environ.get(QUICKDRAW_DIR_ENV):
+        return Path(os.environ[QUICKDRAW_DIR_ENV])
+    beside = PROJECT_ROOT.parent / "shared" / "data" / "quickdraw"
+    return beside if beside.is_dir() else None
+
+
+# Google's simplification recipe for Quick, Draw! "simplified" drawings, and the model's input scaling.
+PREPROCESSING = {
+    "canvas_size": 255,  # longest side after uniform scaling
+    "resample_spacing": 1.0,  # points every pixel along each stroke before simplifying
+    "rdp_epsilon": 2.0,  # Ramer-Douglas-Peucker tolerance
+    # The model sees (dx / delta_scale, dy / delta_scale, pen). 24 is close to the standard deviation of
+    # the offsets of real simplified drawings, so inputs are of order 1.
+    "delta_scale": 24.0,
+    # Longer drawings keep their first max_points points; 99% of real drawings are shorter.
+    "max_points": 250,
+}
+
+# Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).
+SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}

@@ -1,0 +1,105 @@
+"""Prepare the `sketch_rnn` dataset and print what it holds.
+
+    python -m model_training.data --source ../shared/data/quickdraw
+    python -m model_training.data --config npz --source ~/sketchrnn_npz --categories cat,dog
+    python -m model_training.data --config download --categories cat,dog   # needs the network
+
+Prints a per-split, per-category summary of real and synthetic drawings.
+"""
+
+import argparse
+import hashlib
+import logging
+import sys
+from collections import Counter
+
+import numpy as np
+import tensorflow_datasets as tfds
+
+from model_training.config import TFDS_DATA_DIR, default_quickdraw_dir
+from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig
+
+SPLITS = ("train", "validation", "test")
+
+
+def add_dataset_arguments(parser):
+    """The flags that choose a dataset; shared by the data, train and evaluate commands."""
+    parser.add_argument("--source", type=str, default=None,
+                        help="Quick, Draw! folder (default: $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw)")
+    parser.add_argument("--config", choices=("ndjson", "npz", "download"), default="ndjson")
+    parser.add_argument("--categories", type=str, default="",
+                        help="comma-separated category names (default: all 345)")
+    parser.add_argument("--max-per-category", type=int, default=0,
+                        help="cap per category, split and kind (real/synthetic); 0 keeps all")
+    parser.add_argument("--no-synthetic", action="store_true", help="leave out synthetic drawings")
+    parser.add_argument("--data-dir", type=str, default=str(TFDS_DATA_DIR), help="where TFDS writes the dataset")
+
+
+def prepare(args):
+    """Build (or reuse) the dataset the arguments describe; return its builder."""
+    categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
+    default = args.config if not (categories or args.max_per_category or args.no_synthetic) else None
+    if default:
+        config = default
+    else:
+        digest = hashlib.sha256(repr((categories, args.max_per_category, args.no_synthetic)).encode())
+        config = SketchRnnConfig(
+            name=f"{args.config}_custom_{digest.hexdigest()[:10]}",
+            source=args.config,
+            categories=categories,
+            max_per_category=args.max_per_category,
+            include_synthetic=not args.no_synthetic,
+        )
+    source = args.source or default_quickdraw_dir()
+    builder = SketchRnn(config=config, data_dir=args.data_dir)
+    builder.download_and_prepare(
+        download_config=tfds.download.DownloadConfig(manual_dir=source, try_download_gcs=False)
+    )
+    return builder
+
+
+def split_counts(builder):
+    """{split: Counter((category, synthetic) -> drawings)}."""
+    counts = {}
+    for split in SPLITS:
+        dataset = builder.as_dataset(split=split).map(lambda e: (e["label"], e["synthetic"]))
+        counts[split] = Counter(
+            (CATEGORIES[label], bool(synthetic)) for label, synthetic in tfds.as_numpy(dataset)
+        )
+    return counts
+
+
+def print_summary(counts):
+    print(f"{'category':<26}" + "".join(f"{s + ' real':>16}{s + ' synth':>17}" for s in SPLITS))
+    for category in CATEGORIES:
+        cells = [counts[s][category, synthetic] for s in SPLITS for synthetic in (False, True)]
+        if any(cells):
+            print(f"{category:<26}" + "".join(f"{c:>16}" if i % 2 == 0 else f"{c:>17}" for i, c in enumerate(cells)))
+    print("-" * 125)
+    for split in SPLITS:
+        real = sum(n for (c, synthetic), n in counts[split].items() if not synthetic)
+        synthetic = sum(n for (c, s), n in counts[split].items() if s)
+        categories = len({c for c, _ in counts[split]})
+        print(f"{split:<11} real {real:>7}  synthetic {synthetic:>7}  categories {categories:>3}")
+    real_per_category = np.array([sum(counts[s][c, False] for s in SPLITS) for c in CATEGORIES])
+    print(f"real drawings per category: min {real_per_category.min()}, median "
+          f"{int(np.median(real_per_category))}, max {real_per_category.max()}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_dataset_arguments(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        builder = prepare(args)
+    except (NoDataError, ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"dataset: {builder.info.full_name} in {builder.data_dir}")
+    print_summary(split_counts(builder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""`sketch_rnn`: Quick, Draw! drawings as stroke-3 sequences, a TensorFlow Datasets builder.
+
+Importing this module registers the builder, after which
+
+    tfds.load("sketch_rnn/ndjson", download_and_prepare_kwargs={"download_config":
+              tfds.download.DownloadConfig(manual_dir="../shared/data/quickdraw")})
+
+works. Three sources, one per config:
+- `ndjson`:   a local folder in the official formats: simplified/, raw/ and synthetic/ *.ndjson[.gz].
+              A drawing in both raw/ and simplified/ (same key_id) is counted once, from simplified/.
+              Synthetic drawings go to `train` only; real ones are split by a hash of their key_id.
+- `npz`:      a local folder of sketch-rnn `<category>.npz` files, keeping their train/valid/test splits.
+- `download`: the official per-category sketch-rnn `.npz` files, downloaded (needs the network).
+The source folder is the download config's manual_dir, or $INKLING_QUICKDRAW_DIR.
+"""
+
+import dataclasses
+import gzip
+import hashlib
+import logging
+import os
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import tensorflow_datasets as tfds
+
+from model_training.config import CATEGORIES_FILE, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
+from model_training.strokes import DrawingError, drawing_to_stroke3, parse_ndjson_line
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = CATEGORIES_FILE.read_text().splitlines()
+OFFICIAL_NPZ_URL = "https://storage.googleapis.com/quickdraw_dataset/sketchrnn/{category}.npz"
+NDJSON_FOLDERS = ("simplified", "raw", "synthetic")  # simplified first: it wins for shared key_ids
+NPZ_SPLITS = {"train": "train", "validation": "valid", "test": "test"}
+
+
+class NoDataError(ValueError):
+    """The source holds no usable drawing: the dataset would be silently empty."""
+
+
+def split_for_key(key_id):
+    """train / validation / test from a stable hash of key_id, so splits never move between builds."""
+    bucket = int(hashlib.sha256(key_id.encode()).hexdigest()[:8], 16) % 100
+    if bucket < SPLIT_PERCENT["train"]:
+        return "train"
+    if bucket < SPLIT_PERCENT["train"] + SPLIT_PERCENT["validation"]:
+        return "validation"
+    return "test"
+
+
+@dataclasses.dataclass(eq=False)
+class SketchRnnConfig(tfds.core.BuilderConfig):
+    source: str = "ndjson"  # ndjson | npz | download
+    categories: tuple = ()  # empty: all 345 official categories
+    max_per_category: int = 0  # per category, per split and kind (real/synthetic); 0: no cap
+    include_synthetic: bool = True
+    url_template: str = OFFICIAL_NPZ_URL
+
+
+class SketchRnn(tfds.core.GeneratorBasedBuilder):
+    """Quick, Draw! drawings as stroke-3 (dx, dy, pen_lifted) int16 sequences over 345 categories."""
+
+    VERSION = tfds.core.Version("1.0.0")
+    RELEASE_NOTES = {"1.0.0": "First release."}
+    BUILDER_CONFIGS = [
+        SketchRnnConfig(name="ndjson", description="Local official ndjson: simplified, raw, synthetic."),
+        SketchRnnConfig(name="npz", source="npz", description="Local sketch-rnn .npz files."),
+        SketchRnnConfig(name="download", source="download", description="Official sketch-rnn .npz files."),
+    ]
+    MANUAL_DOWNLOAD_INSTRUCTIONS = (
+        "Pass the Quick, Draw! folder as the download config's manual_dir, or set "
+        f"${QUICKDRAW_DIR_ENV}. For `ndjson` it holds simplified/, raw/ and/or synthetic/ with one "
+        "<category>.ndjson[.gz] per category; for `npz` it holds <category>.npz files."
+    )
+
+    def _info(self):
+        return self.dataset_info_from_configs(
+            features=tfds.features.FeaturesDict(
+                {
+                    "strokes": tfds.features.Tensor(shape=(None, 3), dtype=np.int16),
+                    "label": tfds.features.ClassLabel(names=CATEGORIES),
+                    "key_id": tfds.features.Text(),
+                    "synthetic": np.bool_,
+                }
+            ),
+            supervised_keys=("strokes", "label"),
+            homepage="https://github.com/googlecreativelab/quickdraw-dataset",
+            citation="Ha & Eck, A Neural Representation of Sketch Drawings, 2017 (arXiv:1704.03477).",
+        )
+
+    # --- which categories, from where ---------------------------------------------------------------
+    def _categories(self):
+        chosen = self.builder_config.categories or CATEGORIES
+        unknown = sorted(set(chosen) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)}")
+        return list(chosen)
+
+    def _source_dir(self, dl_manager):
+        manual = dl_manager.manual_dir
+        if manual is not None and Path(manual).is_dir() and any(Path(manual).iterdir()):
+            return Path(manual)
+        if os.environ.get(QUICKDRAW_DIR_ENV):
+            return Path(os.environ[QUICKDRAW_DIR_ENV])
+        raise NoDataError(f"no source folder: {self.MANUAL_DOWNLOAD_INSTRUCTIONS}")
+
+    def _split_generators(self, dl_manager):
+        config = self.builder_config
+        categories = self._categories()
+        if config.source == "download":
+            paths = dl_manager.download(
+                {c: config.url_template.format(category=c) for c in categories}
+            )
+            examples = self._npz_examples({c: Path(p) for c, p in paths.items()})
+        elif config.source == "npz":
+            folder = self._source_dir(dl_manager)
+            paths = {c: folder / f"{c}.npz" for c in categories if (folder / f"{c}.npz").is_file()}
+            if not paths:
+                raise NoDataError(f"no <category>.npz files in {folder}")
+            examples = self._npz_examples(paths)
+        elif config.source == "ndjson":
+            examples = self._ndjson_examples(self._source_dir(dl_manager), categories)
+        else:
+            raise ValueError(f"unknown source {config.source!r}: ndjson, npz or download")
+        by_split = {split: [] for split in SPLIT_PERCENT}
+        for split, key, example in examples:
+            by_split[split].append((key, example))
+        if not any(by_split.values()):
+            raise NoDataError("the source holds no usable drawing")
+        return {split: self._generate_examples(items) for split, items in by_split.items()}
+
+    def _generate_examples(self, items):
+        yield from items
+
+    # --- npz: sketch-rnn's own splits ---------------------------------------------------------------
+    def _npz_examples(self, paths):
+        cap = self.builder_config.max_per_category
+        for category, path in sorted(paths.items()):
+            try:
+                with np.load(path, encoding="latin1", allow_pickle=True) as npz:
+                    arrays = {split: npz[name] for split, name in NPZ_SPLITS.items() if name in npz}
+            except (OSError, ValueError) as error:
+                raise NoDataError(f"{path}: not a readable sketch-rnn .npz file ({error})") from None
+            for split, drawings in arrays.items():
+                kept = 0
+                for index, strokes in enumerate(drawings):
+                    strokes = np.asarray(strokes)
+                    if strokes.ndim != 2 or strokes.shape[1] != 3 or len(strokes) < 2:
+                        log.warning("%s: %s[%d] skipped: not an (N>=2, 3) stroke-3 array", path, split, index)
+                        continue
+                    if cap and kept >= cap:
+                        break
+                    kept += 1
+                    key = f"npz-{category}-{split}-{index}"
+                    yield split, key, self._example(strokes.astype(np.int16), category, key, False)
+
+    # --- ndjson: the official formats ---------------------------------------------------------------
+    def _ndjson_examples(self, folder, categories):
+        files = [
+            (kind, category, path)
+            for kind in NDJSON_FOLDERS
+            if kind != "synthetic" or self.builder_config.include_synthetic
+            for category in categories
+            for path in (folder / kind / f"{category}.ndjson.gz", folder / kind / f"{category}.ndjson")
+            if path.is_file()
+        ]
+        if not files:
+            raise NoDataError(
+                f"no <category>.ndjson[.gz] files for the chosen categories in {folder}/"
+                f"{{{','.join(NDJSON_FOLDERS)}}}"
+            )
+        seen = set()
+        kept = Counter()
+        cap = self.builder_config.max_per_category
+        for kind, category, path in files:
+            skipped = Counter()
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rt", encoding="utf-8") as lines:
+                for number, line in enumerate(lines, start=1):
+                    reason = None
+                    try:
+                        record = parse_ndjson_line(line)
+                        strokes = drawing_to_stroke3(record["drawing"])
+                    except DrawingError as error:
+                        reason = str(error)
+                    else:
+                        key = str(record.get("key_id") or f"{kind}-{category}-{number}")
+                        synthetic = kind == "synthetic"
+                        if record["word"] != category:
+                            reason = f"word {record['word']!r} does not match the file's category"
+                        elif len(strokes) < 2:
+                            reason = "fewer than 2 points"
+                        elif key in seen:
+                            continue  # the same drawing in another folder: counted once
+                    if reason:
+                        if not skipped[reason]:
+                            log.warning("%s:%d skipped: %s", path, number, reason)
+                        skipped[reason] += 1
+                        continue
+                    seen.add(key)
+                    split = "train" if synthetic else split_for_key(key)
+                    if cap and kept[category, split, synthetic] >= cap:
+                        continue
+                    kept[category, split, synthetic] += 1
+                    yield split, key, self._example(strokes, category, key, synthetic)
+            for reason, count in skipped.items():
+                log.warning("%s: %d line(s) skipped: %s", path, count, reason)
+
+    @staticmethod
+    def _example(strokes, category, key, synthetic):
+        return {"strokes": strokes, "label": category, "key_id": key, "synthetic": synthetic}
+

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Idempotent setup: Python virtual environment, front-end libraries from npm into static/vendor/.
+# Each step runs only when its inputs changed since the last successful run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $PYTHON"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+if ! sha256sum --check --status "$stamp" 2>/dev/null; then
+  echo "setup: installing Python packages (first time: a few minutes)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r requirements.txt
+  sha256sum requirements.txt > "$stamp"
+fi
+
+stamp=node_modules/.package-lock.sha256
+if ! sha256sum --check --status "$stamp" 2>/dev/null || [ ! -f static/vendor/tf.min.js ]; then
+  echo "setup: installing front-end libraries from npm"
+  npm ci --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json > "$stamp"
+fi

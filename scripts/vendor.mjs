@@ -1,0 +1,22 @@
+// Copies the pinned front-end libraries from node_modules into static/vendor/ (git-ignored), so the
+// app serves them itself and needs no CDN.
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const target = join(root, "static", "vendor");
+const files = {
+  "@tensorflow/tfjs/dist/tf.min.js": "tf.min.js",
+  "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js": "tf-backend-wasm.min.js",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm": "tfjs-backend-wasm.wasm",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm-simd.wasm",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm":
+    "tfjs-backend-wasm-threaded-simd.wasm",
+  "htmx.org/dist/htmx.min.js": "htmx.min.js",
+};
+mkdirSync(target, { recursive: true });
+for (const [source, name] of Object.entries(files)) {
+  copyFileSync(join(root, "node_modules", source), join(target, name));
+}
+console.log(`vendor: copied ${Object.keys(files).length} files into static/vendor/`);
