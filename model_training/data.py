@@ -60,8 +60,8 @@ def prepare(args):
 
 def split_counts(builder):
     """{split: Counter((category, synthetic) -> drawings)}."""
-    counts = {}
-    for split in SPLITS:
+    counts = {split: Counter() for split in SPLITS}
+    for split in builder.info.splits:
         dataset = builder.as_dataset(split=split).map(lambda e: (e["label"], e["synthetic"]))
         counts[split] = Counter(
             (CATEGORIES[label], bool(synthetic)) for label, synthetic in tfds.as_numpy(dataset)

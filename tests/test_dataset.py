@@ -1,0 +1,139 @@
+"""The sketch_rnn TFDS builder on small folders the tests write, and on the shared data."""
+
+import functools
+import gzip
+import http.server
+import json
+import threading
+
+import numpy as np
+import pytest
+import tensorflow_datasets as tfds
+
+from model_training import data
+from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig, split_for_key
+
+CAT = [[[0, 50, 100], [0, 80, 20]], [[10, 90], [100, 100]]]
+
+
+def write_ndjson(path, records, raw_lines=()):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt") as out:
+        for record in records:
+            out.write(json.dumps(record) + "\n")
+        for line in raw_lines:
+            out.write(line + "\n")
+
+
+def build(tmp_path, folder, **config):
+    builder = SketchRnn(config=SketchRnnConfig(name="test", **config), data_dir=str(tmp_path / "tfds"))
+    builder.download_and_prepare(
+        download_config=tfds.download.DownloadConfig(manual_dir=str(folder), try_download_gcs=False))
+    return builder
+
+
+def examples(builder, split):
+    return list(builder.as_dataset(split=split).as_numpy_iterator())
+
+
+def test_ndjson_counts_each_drawing_once_and_keeps_synthetic_in_train(tmp_path, caplog):
+    source = tmp_path / "quickdraw"
+    real = [{"word": "cat", "key_id": str(1000 + i), "drawing": CAT} for i in range(40)]
+    write_ndjson(source / "simplified" / "cat.ndjson.gz", real, raw_lines=[
+        "{broken", json.dumps({"word": "cat", "key_id": "x1", "drawing": [[[1], [2]]]}),
+        json.dumps({"word": "dog", "key_id": "x2", "drawing": CAT}),
+        json.dumps({"word": "cat", "key_id": "x3", "drawing": [[[1, float("nan")], [2, 3]]]}),
+    ])
+    raw = [{"word": "cat", "key_id": r["key_id"], "drawing": [[[x * 3.5 for x in s[0]], s[1], [0] * len(s[0])]
+                                                                for s in CAT]} for r in real[:10]]
+    raw.append({"word": "cat", "key_id": "raw-only", "drawing": [[[5.5, 300.25], [7.0, 9.0], [0, 16]]]})
+    write_ndjson(source / "raw" / "cat.ndjson.gz", raw)
+    synthetic = [{"word": "cat", "key_id": f"synth-{i}", "synthetic": True, "drawing": CAT} for i in range(30)]
+    write_ndjson(source / "synthetic" / "cat.ndjson.gz", synthetic)
+    write_ndjson(source / "simplified" / "not a category.ndjson.gz", real[:1])
+
+    builder = build(tmp_path, source, categories=("cat", "dog"))
+    splits = {s: examples(builder, s) for s in ("train", "validation", "test")}
+    keys = [e["key_id"].decode() for s in splits.values() for e in s]
+    assert len(keys) == len(set(keys)) == 40 + 1 + 30
+    assert all(split_for_key(e["key_id"].decode()) == s for s in ("validation", "test") for e in splits[s])
+    assert not any(e["synthetic"] for s in ("validation", "test") for e in splits[s])
+    assert sum(e["synthetic"] for e in splits["train"]) == 30
+    assert {CATEGORIES[e["label"]] for s in splits.values() for e in s} == {"cat"}
+    first = next(e for s in splits.values() for e in s if e["key_id"] == b"1000")
+    assert first["strokes"].dtype == np.int16 and first["strokes"].tolist()[0] == [0, 0, 0]
+    log = caplog.text
+    assert "cat.ndjson.gz:41 skipped: not valid JSON" in log
+    assert "fewer than 2 points" in log and "does not match" in log and "non-finite" in log
+
+
+def test_cap_per_category(tmp_path):
+    source = tmp_path / "quickdraw"
+    write_ndjson(source / "synthetic" / "cat.ndjson.gz",
+                 [{"word": "cat", "key_id": f"s{i}", "drawing": CAT} for i in range(50)])
+    builder = build(tmp_path, source, categories=("cat",), max_per_category=7)
+    assert len(examples(builder, "train")) == 7
+
+
+def test_folder_without_data_is_a_clear_error(tmp_path):
+    (tmp_path / "empty" / "simplified").mkdir(parents=True)
+    with pytest.raises(NoDataError, match="no <category>.ndjson"):
+        build(tmp_path, tmp_path / "empty", categories=("cat",))
+
+
+def test_unknown_category_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="unknown categories: unicorn"):
+        build(tmp_path, tmp_path, categories=("unicorn",))
+
+
+def write_npz(path, splits):
+    arrays = {}
+    for name, drawings in splits.items():
+        arrays[name] = np.empty(len(drawings), dtype=object)
+        arrays[name][:] = [np.asarray(d, dtype=np.int16) for d in drawings]
+    np.savez(path, **arrays)
+
+
+def npz_folder(tmp_path):
+    folder = tmp_path / "npz"
+    folder.mkdir()
+    stroke3 = [[5, 5, 0], [10, -3, 1], [4, 4, 1]]
+    for category, n in (("cat", 3), ("dog", 2)):
+        write_npz(folder / f"{category}.npz", {"train": [stroke3] * n, "valid": [stroke3], "test": [stroke3] * 2})
+    return folder
+
+
+def test_npz_folder_keeps_sketch_rnn_splits(tmp_path):
+    builder = build(tmp_path, npz_folder(tmp_path), source="npz", categories=("cat", "dog"))
+    assert [len(examples(builder, s)) for s in ("train", "validation", "test")] == [5, 2, 4]
+    assert examples(builder, "test")[0]["strokes"].tolist() == [[5, 5, 0], [10, -3, 1], [4, 4, 1]]
+
+
+def test_download_config_fetches_npz_over_http(tmp_path):
+    """The `download` source, pointed at a server on 127.0.0.1 holding small .npz files."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(npz_folder(tmp_path)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/{{category}}.npz"
+        builder = build(tmp_path, tmp_path / "unused", source="download", categories=("cat", "dog"),
+                        url_template=url)
+        assert len(examples(builder, "train")) == 5
+    finally:
+        server.shutdown()
+
+
+def test_data_command_prints_a_summary(tmp_path, capsys):
+    source = tmp_path / "quickdraw"
+    write_ndjson(source / "simplified" / "cat.ndjson.gz",
+                 [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)])
+    assert data.main(["--source", str(source), "--categories", "cat", "--data-dir", str(tmp_path / "d")]) == 0
+    out = capsys.readouterr().out
+    assert "train       real" in out and "cat " in out
+
+
+def test_data_command_reports_missing_data_without_a_traceback(tmp_path, capsys):
+    (tmp_path / "nothing").mkdir()
+    code = data.main(["--source", str(tmp_path / "nothing"), "--categories", "cat", "--data-dir", str(tmp_path)])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error: ")

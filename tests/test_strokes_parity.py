@@ -1,0 +1,27 @@
+"""static/js/strokes.js (run by node) and model_training/strokes.py agree on real raw drawings."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from model_training.config import PREPROCESSING, PROJECT_ROOT
+from model_training.strokes import drawing_to_stroke3, normalize
+from tests.conftest import read_records
+
+
+def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
+    drawings = []
+    for path in sorted((quickdraw_dir / "raw").glob("*.ndjson.gz")):
+        drawings += [r["drawing"] for r in read_records(path, limit=1)]
+    assert len(drawings) >= 300
+    request = tmp_path / "drawings.json"
+    request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
+    result = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "js" / "strokes_cli.mjs"), str(request)],
+                            capture_output=True, text=True, check=True)
+    javascript = json.loads(result.stdout)
+    for drawing, js in zip(drawings, javascript, strict=True):
+        stroke3 = drawing_to_stroke3(drawing)
+        assert js["stroke3"] == stroke3.tolist()
+        np.testing.assert_allclose(np.array(js["normalized"]).reshape(-1, 3), normalize(stroke3), atol=1e-6, rtol=0)
