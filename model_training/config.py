@@ -39,3 +39,11 @@ PREPROCESSING = {
 
 # Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
+
+# Web app (webapp/). Each can be overridden by an INKLING_<NAME> environment variable.
+WEBAPP = {
+    "MODEL_DIR": str(MODEL_DIR),  # the exported model the server (and the browser) use
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413
+    "TOP_K": 5,  # guesses returned by default
+    "MAX_TOP_K": 20,
+}

@@ -24,12 +24,24 @@ MODEL_CONFIG = {
 QUICK_MODEL_CONFIG = {"conv_filters": [8], "conv_kernel": 3, "lstm_units": [16], "dropout": 0.0}
 
 
+def causal_conv1d(x, filters, kernel, name):
+    """Conv1D(padding="causal"), spelled with layers TF.js 4.22 supports.
+
+    TF.js implements neither causal padding nor ZeroPadding1D, so the k - 1 zeros go in front through
+    ZeroPadding2D on a (time, 1, channels) view, then a "valid" convolution. Same weights, same outputs.
+    """
+    channels = x.shape[-1]
+    x = keras.layers.Reshape((-1, 1, channels), name=f"{name}_as_2d")(x)
+    x = keras.layers.ZeroPadding2D(((kernel - 1, 0), (0, 0)), name=f"{name}_causal_pad")(x)
+    x = keras.layers.Reshape((-1, channels), name=f"{name}_as_1d")(x)
+    return keras.layers.Conv1D(filters, kernel, padding="valid", activation="relu", name=name)(x)
+
+
 def build_model(num_classes, config=MODEL_CONFIG):
     inputs = keras.Input(shape=(None, 3), name="strokes")
     x = inputs
     for i, filters in enumerate(config["conv_filters"]):
-        x = keras.layers.Conv1D(filters, config["conv_kernel"], padding="causal", activation="relu",
-                                name=f"conv{i + 1}")(x)
+        x = causal_conv1d(x, filters, config["conv_kernel"], name=f"conv{i + 1}")
     for i, units in enumerate(config["lstm_units"]):
         x = keras.layers.LSTM(units, return_sequences=True, name=f"lstm{i + 1}")(x)
         if config["dropout"]:

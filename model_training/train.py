@@ -34,7 +34,8 @@ from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, 
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize
 
-POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
+POOL_BATCHES = 32
+DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir")  # batches drawn at once and grouped by length, so padding stays small
 
 
 def parse_args(argv):
@@ -208,6 +209,7 @@ def main(argv=None):
         print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
     (args.out / "run.json").write_text(json.dumps(
         {"args": {k: str(v) for k, v in vars(args).items()}, "model": model_config,
+         "dataset_args": {k: getattr(args, k) for k in DATASET_ARGS},
          "preprocessing": PREPROCESSING, "data": counts, "dataset": builder.info.full_name}, indent=2))
 
     loss_fn = keras.losses.SparseCategoricalCrossentropy(reduction="none")

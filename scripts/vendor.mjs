@@ -1,5 +1,6 @@
 // Copies the pinned front-end libraries from node_modules into static/vendor/ (git-ignored), so the
-// app serves them itself and needs no CDN.
+// app serves them itself and needs no CDN. The ES2017 builds: the ES5 ones evaluate strings, which the
+// Content-Security-Policy forbids.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,8 +8,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = join(root, "static", "vendor");
 const files = {
-  "@tensorflow/tfjs/dist/tf.min.js": "tf.min.js",
-  "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js": "tf-backend-wasm.min.js",
+  "@tensorflow/tfjs/dist/tf.es2017.min.js": "tf.min.js",
+  "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.es2017.min.js": "tf-backend-wasm.min.js",
   "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm": "tfjs-backend-wasm.wasm",
   "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm-simd.wasm",
   "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm":

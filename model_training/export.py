@@ -1,0 +1,100 @@
+"""Convert a trained run to a TF.js layers model with quantised weights, plus metadata.json.
+
+    python -m model_training.export --run runs/default --out static/model
+
+Quantisation: uint8 when it costs at most 0.5 points of top-1 on the real validation drawings,
+float16 otherwise (both measured and recorded in metadata.json). metadata.json is the one description
+of the model that the browser and the server read: labels in output order, preprocessing parameters,
+maximum points, version, training data counts and (after `model_training.evaluate`) the metrics.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from tensorflowjs.converters import keras_tfjs_loader, save_keras_model
+
+from model_training.config import MODEL_DIR, PREPROCESSING
+from model_training.data import prepare
+from model_training.model import build_model, predict_last
+from model_training.sketch_rnn import CATEGORIES
+from model_training.train import load_split
+
+MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
+
+
+def load_exported(model_dir):
+    """The TF.js layers model as a tf_keras model (weights dequantised): what the server runs."""
+    return keras_tfjs_loader.load_keras_model(str(Path(model_dir) / "model.json"))
+
+
+def read_metadata(model_dir):
+    return json.loads((Path(model_dir) / "metadata.json").read_text())
+
+
+def top1(model, sequences, labels):
+    return float((predict_last(model, sequences).argmax(axis=1) == labels).mean())
+
+
+def convert(model, out_dir, dtype):
+    save_keras_model(model, str(out_dir), quantization_dtype_map={dtype: "*"})
+    return sum(p.stat().st_size for p in Path(out_dir).glob("*.bin"))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", type=Path, default=Path("runs/default"))
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    args = parser.parse_args(argv)
+    run = json.loads((args.run / "run.json").read_text())
+    model = build_model(len(CATEGORIES), run["model"])
+    model.load_weights(args.run / "best.h5")
+
+    val_x, val_y, _ = load_split(prepare(argparse.Namespace(**run["dataset_args"])), "validation", real_only=True)
+    reference = top1(model, val_x, val_y)
+    print(f"float32 validation top-1: {reference:.4f} on {len(val_y)} real drawings")
+
+    candidates = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for dtype in ("uint8", "float16"):
+            folder = Path(scratch) / dtype
+            size = convert(model, folder, dtype)
+            accuracy = top1(load_exported(folder), val_x, val_y)
+            candidates[dtype] = {"validation_top1": accuracy, "weights_bytes": size}
+            print(f"{dtype:>8}: validation top-1 {accuracy:.4f} ({(accuracy - reference) * 100:+.2f} points), "
+                  f"weights {size / 1024:.0f} KiB")
+        chosen = "uint8" if reference - candidates["uint8"]["validation_top1"] <= MAX_TOP1_LOSS else "float16"
+        print(f"chosen: {chosen}")
+        args.out.mkdir(parents=True, exist_ok=True)
+        for old in list(args.out.glob("*.bin")) + [args.out / "model.json"]:
+            old.unlink(missing_ok=True)
+        for path in (Path(scratch) / chosen).iterdir():
+            shutil.copy(path, args.out / path.name)
+
+    weights = b"".join(p.read_bytes() for p in sorted(args.out.glob("*.bin")))
+    metadata = {
+        "name": "inkling-sketch-lstm",
+        "version": f"{datetime.date.today():%Y.%m.%d}-{hashlib.sha256(weights).hexdigest()[:8]}",
+        "labels": CATEGORIES,
+        "preprocessing": PREPROCESSING,
+        "max_points": PREPROCESSING["max_points"],
+        "architecture": run["model"],
+        "causal": True,
+        "parameters": int(model.count_params()),
+        "quantization": {"chosen": chosen, "float32_validation_top1": reference, "candidates": candidates},
+        "training_data": run["data"],
+        "dataset": run["dataset"],
+        "metrics": None,  # filled in by model_training.evaluate
+    }
+    (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    print(f"exported {metadata['version']} to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+// The drawing page: records strokes, turns them into the model's input with strokes.js, and shows
+// live guesses from the browser engine (TF.js), or from the server through htmx as the fallback.
+import { DrawingPad } from "./canvas.js";
+import { loadBrowserEngine } from "./browser_engine.js";
+import { drawingToStroke3, normalize } from "./strokes.js";
+
+const STORAGE_KEY = "inkling.drawing.v1";
+const SERVER_THROTTLE_MS = 300;
+const TOP_K = 5;
+
+const root = document.querySelector(".draw-layout");
+const canvas = document.getElementById("pad");
+const status = document.getElementById("status");
+const serverToggle = document.getElementById("server-mode");
+const serverForm = document.getElementById("server-form");
+const params = new URLSearchParams(location.search);
+
+let metadata = null;
+let engine = null; // the browser engine, once loaded
+let scheduled = false;
+let lastServerPost = 0;
+let serverTimer = null;
+
+const pad = new DrawingPad(canvas, (reason) => {
+  if (reason !== "point") save();
+  schedule();
+});
+
+function save() {
+  try {
+    if (pad.strokes.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(pad.strokes));
+    else localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    setStatus("This browser cannot keep the drawing across reloads (storage is unavailable).");
+  }
+}
+
+function restore() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "[]");
+    const valid = Array.isArray(saved) && saved.every((s) => Array.isArray(s) && s.length === 3 &&
+      s.every((c) => Array.isArray(c) && c.length === s[0].length && c.every(Number.isFinite)) && s[0].length > 0);
+    if (valid && saved.length) pad.load(saved);
+  } catch {
+    localStorage.removeItem(STORAGE_KEY);
+  }
+}
+
+function setStatus(text) {
+  status.textContent = text;
+}
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    update();
+  });
+}
+
+function useServer() {
+  return serverToggle.checked || !engine;
+}
+
+function update() {
+  if (!metadata) return;
+  const stroke3 = drawingToStroke3(pad.strokes, metadata.preprocessing);
+  showModelInput(stroke3);
+  if (!stroke3.length) {
+    clearTimeout(serverTimer);
+    renderGuesses([], "", "");
+    setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).` : status.textContent);
+    return;
+  }
+  if (useServer()) {
+    postToServer(stroke3);
+    return;
+  }
+  const rows = normalize(stroke3, metadata.preprocessing);
+  const started = performance.now();
+  const { probabilities, computed } = engine.classifier.predict(rows);
+  const ms = performance.now() - started;
+  const best = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]).slice(0, TOP_K);
+  renderGuesses(best.map((i) => ({ label: metadata.labels[i], probability: probabilities[i] })), "browser", ms);
+  setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms for ${computed} new of ${rows.length / 3} points.`);
+}
+
+// Throttled: at most one request per SERVER_THROTTLE_MS, the last drawing always sent.
+function postToServer(stroke3) {
+  clearTimeout(serverTimer);
+  const wait = lastServerPost + SERVER_THROTTLE_MS - performance.now();
+  if (wait > 0) {
+    serverTimer = setTimeout(() => postToServer(stroke3), wait);
+    return;
+  }
+  lastServerPost = performance.now();
+  document.getElementById("server-strokes").value = JSON.stringify(stroke3);
+  window.htmx.trigger(serverForm, "submit");
+}
+
+function renderGuesses(guesses, engineName, ms) {
+  const list = document.getElementById("guesses");
+  list.dataset.engine = engineName;
+  list.dataset.ms = ms === "" ? "" : ms.toFixed(2);
+  delete list.dataset.error;
+  list.replaceChildren(...guesses.map(({ label, probability }) => {
+    const item = document.createElement("li");
+    item.dataset.label = label;
+    item.dataset.probability = probability.toFixed(6);
+    const name = document.createElement("span");
+    name.className = "label";
+    name.textContent = label;
+    const meter = document.createElement("meter");
+    meter.min = 0;
+    meter.max = 1;
+    meter.value = probability;
+    const percent = document.createElement("span");
+    percent.className = "percent";
+    percent.textContent = `${Math.round(probability * 100)}%`;
+    item.append(name, meter, percent);
+    return item;
+  }));
+}
+
+function showModelInput(stroke3) {
+  document.getElementById("input-shape").textContent = `(${Math.min(stroke3.length, metadata.max_points)}, 3)`;
+  const start = Math.max(0, Math.min(stroke3.length, metadata.max_points) - 6);
+  const rows = normalize(stroke3, metadata.preprocessing);
+  const body = document.getElementById("input-rows");
+  body.replaceChildren(...Array.from({ length: rows.length / 3 - start }, (_, k) => {
+    const i = start + k;
+    const tr = document.createElement("tr");
+    for (const value of [i, rows[3 * i].toFixed(3), rows[3 * i + 1].toFixed(3), rows[3 * i + 2]]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+document.getElementById("undo").addEventListener("click", () => pad.undo());
+document.getElementById("clear").addEventListener("click", () => pad.clear());
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
+    event.preventDefault();
+    pad.undo();
+  } else if (event.key === "Escape") {
+    pad.clear();
+  }
+});
+serverToggle.addEventListener("change", () => {
+  engine?.classifier.reset();
+  schedule();
+});
+document.body.addEventListener("htmx:afterSwap", () => {
+  const list = document.getElementById("guesses");
+  setStatus(list.dataset.error ? `Server: ${list.dataset.error}` : `Server: ${list.dataset.ms} ms.`);
+});
+document.body.addEventListener("htmx:sendError", () => {
+  setStatus("The server cannot be reached. Your drawing is kept; guesses resume when it is back.");
+});
+document.body.addEventListener("htmx:responseError", (event) => {
+  setStatus(`The server could not answer (HTTP ${event.detail.xhr.status}). Your drawing is kept.`);
+});
+
+async function start() {
+  restore();
+  try {
+    const response = await fetch(root.dataset.metadataUrl);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    metadata = await response.json();
+    document.getElementById("delta-scale").textContent = metadata.preprocessing.delta_scale;
+  } catch {
+    setStatus("Predictions are unavailable: the model's description could not be loaded. You can still draw.");
+    root.dataset.ready = "true";
+    return;
+  }
+  if (params.get("engine") === "server") serverToggle.checked = true;
+  try {
+    const backends = params.get("backend") ? [params.get("backend")] : undefined;
+    engine = await loadBrowserEngine({ modelUrl: root.dataset.modelUrl, wasmUrl: root.dataset.wasmUrl, backends });
+    root.dataset.backend = engine.backend;
+    setStatus(`Ready: the model runs in your browser (${engine.backend}).`);
+  } catch (error) {
+    serverToggle.checked = true;
+    serverToggle.disabled = true;
+    setStatus(`The browser cannot run the model (${error.message}); the server guesses instead.`);
+  }
+  root.dataset.ready = "true";
+  schedule();
+}
+
+start();

@@ -1,0 +1,35 @@
+// Loads TF.js, the first backend that works from BACKENDS, and the exported model.
+import { IncrementalClassifier } from "./sketch_model.js";
+
+// Fastest first on a CPU-only machine, as measured by benchmarks/browser_inference.py (see README).
+export const BACKENDS = ["wasm", "cpu", "webgl"];
+
+export async function loadBrowserEngine({ modelUrl, wasmUrl, backends = BACKENDS }) {
+  const tf = window.tf;
+  if (!tf) throw new Error("TF.js did not load");
+  const failures = [];
+  let backend = null;
+  for (const name of backends) {
+    if (name === "wasm") {
+      if (typeof WebAssembly !== "object" || !tf.wasm) {
+        failures.push("wasm: WebAssembly unavailable");
+        continue;
+      }
+      tf.wasm.setWasmPaths(wasmUrl);
+    }
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        backend = name;
+        break;
+      }
+      failures.push(`${name}: did not initialise`);
+    } catch (error) {
+      failures.push(`${name}: ${error.message}`);
+    }
+  }
+  if (!backend) throw new Error(`no TF.js backend works (${failures.join("; ")})`);
+  const model = await tf.loadLayersModel(modelUrl);
+  const classifier = new IncrementalClassifier(tf, model);
+  return { tf, backend, model, classifier };
+}

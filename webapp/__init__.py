@@ -1,0 +1,32 @@
+"""Inkling's web app: the drawing page, the model page, the learn pages and the prediction API.
+
+    gunicorn "webapp:create_app()"        (scripts/run.sh does this)
+"""
+
+import logging
+
+from flask import Flask
+
+from model_training.config import PROJECT_ROOT, WEBAPP
+from webapp import api, errors, learn, pages, security
+from webapp.inference import Predictor
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
+                template_folder=str(PROJECT_ROOT / "templates"))
+    app.config.from_mapping(WEBAPP)
+    app.config.from_prefixed_env("INKLING")
+    if test_config:
+        app.config.update(test_config)
+    app.config["DEBUG"] = False  # never: it would show stack traces to users
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.extensions["predictor"] = Predictor(app.config["MODEL_DIR"])
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(learn.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    return app

@@ -1,0 +1,78 @@
+"""The JSON API: POST /api/predict, GET /api/openapi.json, GET /healthz."""
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+
+from model_training.strokes import DrawingError, drawing_to_stroke3, validate_stroke3
+from webapp.inference import ModelUnavailable
+from webapp.openapi import openapi_document
+
+bp = Blueprint("api", __name__)
+
+
+class RequestError(ValueError):
+    """A request the API refuses; `status` is the HTTP code, the message is shown to the client."""
+
+    def __init__(self, message, status=422):
+        super().__init__(message)
+        self.status = status
+
+
+def parse_prediction_request(payload):
+    """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>}, optional "top_k".
+
+    Returns (stroke3, top_k); raises RequestError saying what is wrong.
+    """
+    if not isinstance(payload, dict):
+        raise RequestError("the body must be a JSON object")
+    unknown = set(payload) - {"strokes", "drawing", "top_k"}
+    if unknown:
+        raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    if ("strokes" in payload) == ("drawing" in payload):
+        raise RequestError("give exactly one of 'strokes' (stroke-3) or 'drawing' (Quick, Draw! format)")
+    top_k = payload.get("top_k", current_app.config["TOP_K"])
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= current_app.config["MAX_TOP_K"]:
+        raise RequestError(f"'top_k' must be an integer from 1 to {current_app.config['MAX_TOP_K']}")
+    try:
+        if "strokes" in payload:
+            return validate_stroke3(payload["strokes"]), top_k
+        return drawing_to_stroke3(payload["drawing"]), top_k
+    except DrawingError as error:
+        raise RequestError(str(error)) from None
+
+
+def predict(payload):
+    """Parse and predict; returns (body, status) for JSON and for the htmx fragment alike."""
+    try:
+        stroke3, top_k = parse_prediction_request(payload)
+        return current_app.extensions["predictor"].predict(stroke3, top_k), 200
+    except RequestError as error:
+        return {"error": str(error)}, error.status
+    except ModelUnavailable as error:
+        return {"error": f"predictions are unavailable: {error}"}, 503
+
+
+@bp.post("/api/predict")
+def api_predict():
+    if not request.is_json:
+        return jsonify(error="send JSON with Content-Type: application/json"), 415
+    try:
+        payload = json.loads(request.get_data(as_text=True))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return jsonify(error=f"malformed JSON: {error}"), 400
+    body, status = predict(payload)
+    return jsonify(body), status
+
+
+@bp.get("/api/openapi.json")
+def api_openapi():
+    return jsonify(openapi_document(current_app.config))
+
+
+@bp.get("/healthz")
+def healthz():
+    predictor = current_app.extensions["predictor"]
+    if predictor.ready:
+        return jsonify(status="ok", model_version=predictor.version)
+    return jsonify(status="degraded", error=predictor.error), 503

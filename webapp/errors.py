@@ -1,0 +1,25 @@
+"""Errors as JSON for the API and as pages for people; never a stack trace."""
+
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json():
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if wants_json():
+            return jsonify(error=error.name, detail=error.description), error.code
+        return render_template("error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return http_error(InternalServerError())

@@ -1,0 +1,74 @@
+"""The learn pages: nine questions on RNNs, each answered with Inkling as the worked example."""
+
+import ast
+
+from flask import Blueprint, abort, render_template
+from markupsafe import Markup, escape
+
+from model_training.config import PROJECT_ROOT
+
+bp = Blueprint("learn", __name__, url_prefix="/learn")
+
+QUESTIONS = [
+    ("seq2seq-seq2vec-vec2seq", "Sequence-to-sequence, sequence-to-vector, vector-to-sequence",
+     "Can you think of a few applications for a sequence-to-sequence RNN? What about a sequence-to-vector "
+     "RNN, and a vector-to-sequence RNN?"),
+    ("input-dimensions", "The shape of an RNN's inputs and outputs",
+     "How many dimensions must the inputs of an RNN layer have? What does each dimension represent? "
+     "What about its outputs?"),
+    ("return-sequences", "Which layers return sequences?",
+     "If you want to build a deep sequence-to-sequence RNN, which RNN layers should have "
+     "return_sequences=True? What about a sequence-to-vector RNN?"),
+    ("forecasting-a-week", "Forecasting the next seven days",
+     "Suppose you have a daily univariate time series, and you want to forecast the next seven days. "
+     "Which RNN architecture should you use?"),
+    ("training-difficulties", "What makes RNNs hard to train",
+     "What are the main difficulties when training RNNs? How can you handle them?"),
+    ("lstm-cell", "Inside the LSTM cell", "Can you sketch the LSTM cell's architecture?"),
+    ("conv1d-in-rnns", "1D convolutions in an RNN", "Why would you want to use 1D convolutional layers in an RNN?"),
+    ("classifying-videos", "Classifying videos", "Which neural network architecture could you use to classify videos?"),
+    ("sketchrnn-classifier", "A classifier for the SketchRNN dataset",
+     "Train a classification model for the SketchRNN dataset, available in TensorFlow Datasets."),
+]
+PAGES = [{"number": i + 1, "slug": slug, "title": title, "question": question}
+         for i, (slug, title, question) in enumerate(QUESTIONS)]
+
+
+def source_of(relative_path, name=None):
+    """The project's own code, read from its file at render time so the page never drifts from it:
+    one top-level function or class, or the whole file."""
+    text = (PROJECT_ROOT / relative_path).read_text()
+    if name is None:
+        return text
+    for node in ast.parse(text).body:
+        if getattr(node, "name", None) == name:
+            return ast.get_source_segment(text, node, padded=True)
+    raise LookupError(f"{name} not found in {relative_path}")
+
+
+@bp.app_template_global()
+def code_from(relative_path, name=None):
+    caption = f"{relative_path}" + (f" — {name}" if name else "")
+    return Markup('<figure class="code"><figcaption>{}</figcaption><pre><code>{}</code></pre></figure>').format(
+        caption, escape(source_of(relative_path, name)))
+
+
+@bp.app_context_processor
+def learn_navigation():
+    return {"learn_pages": PAGES}
+
+
+@bp.get("/")
+def index():
+    return render_template("learn/index.html")
+
+
+@bp.get("/<slug>")
+def page(slug):
+    for i, entry in enumerate(PAGES):
+        if entry["slug"] == slug:
+            previous = PAGES[i - 1] if i > 0 else None
+            following = PAGES[i + 1] if i + 1 < len(PAGES) else None
+            return render_template(f"learn/q{entry['number']}.html", page=entry, previous=previous,
+                                   following=following)
+    abort(404)
