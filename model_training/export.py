@@ -17,24 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tensorflowjs.converters import keras_tfjs_loader, save_keras_model
+from tensorflowjs.converters import save_keras_model
 
 from model_training.config import MODEL_DIR, PREPROCESSING
 from model_training.data import prepare
 from model_training.model import build_model, predict_last
 from model_training.sketch_rnn import CATEGORIES
+from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
-
-
-def load_exported(model_dir):
-    """The TF.js layers model as a tf_keras model (weights dequantised): what the server runs."""
-    return keras_tfjs_loader.load_keras_model(str(Path(model_dir) / "model.json"))
-
-
-def read_metadata(model_dir):
-    return json.loads((Path(model_dir) / "metadata.json").read_text())
 
 
 def top1(model, sequences, labels):
@@ -64,7 +56,7 @@ def main(argv=None):
         for dtype in ("uint8", "float16"):
             folder = Path(scratch) / dtype
             size = convert(model, folder, dtype)
-            accuracy = top1(load_exported(folder), val_x, val_y)
+            accuracy = top1(load_tfjs_model(folder), val_x, val_y)
             candidates[dtype] = {"validation_top1": accuracy, "weights_bytes": size}
             print(f"{dtype:>8}: validation top-1 {accuracy:.4f} ({(accuracy - reference) * 100:+.2f} points), "
                   f"weights {size / 1024:.0f} KiB")

@@ -58,11 +58,10 @@ def parse_args(argv):
     parser.add_argument("--distribute", choices=("none", "mirrored", "multiworker"), default="none",
                         help="tf.distribute strategy for several GPUs or workers")
     parser.add_argument("--quick", action="store_true", help="tiny model, few steps, a few categories")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.steps, args.eval_every, args.batch_size, args.warmup_steps = 60, 30, 32, 5
-        args.categories = args.categories or "cat,dog,bicycle,airplane,car,apple"
-    return args
+    if parser.parse_args(argv).quick:  # --quick changes the defaults; flags given still win
+        parser.set_defaults(steps=60, eval_every=30, batch_size=32, warmup_steps=5,
+                            categories="cat,dog,bicycle,airplane,car,apple")
+    return parser.parse_args(argv)
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -214,25 +213,31 @@ def main(argv=None):
 
     loss_fn = keras.losses.SparseCategoricalCrossentropy(reduction="none")
 
-    @tf.function(input_signature=[
-        tf.TensorSpec((None, None, 3), tf.float32),
-        tf.TensorSpec((None,), tf.int32),
-        tf.TensorSpec((None, None), tf.float32),
-        tf.TensorSpec((), tf.float32),
-    ])
-    def train_step(inputs, labels, weights, lr):
+    def replica_step(inputs, labels, weights, lr):
         targets = tf.broadcast_to(labels[:, None], tf.shape(weights))
         with tf.GradientTape() as tape:
             probabilities = model(inputs, training=True)
             per_point = loss_fn(targets, probabilities)
-            loss = tf.reduce_sum(per_point * weights) / tf.cast(tf.shape(inputs)[0], tf.float32)
+            # Divided by the global batch, so replicas' gradients add up to the batch mean.
+            loss = tf.reduce_sum(per_point * weights) / args.batch_size
         optimizer.learning_rate.assign(lr)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss
 
+    @tf.function(reduce_retracing=True)
+    def train_step(inputs, labels, weights, lr):
+        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, lr))
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
+
     start = int(step)
-    stream = batches(train_x, train_y, probabilities, args, first_batch=start)
+    # Batches are made in a tf.data thread while the previous step trains.
+    dataset = tf.data.Dataset.from_generator(
+        lambda: batches(train_x, train_y, probabilities, args, first_batch=start),
+        output_signature=(tf.TensorSpec((None, None, 3), tf.float32), tf.TensorSpec((None,), tf.int32),
+                          tf.TensorSpec((None, None), tf.float32)),
+    ).prefetch(4)
+    stream = iter(strategy.experimental_distribute_dataset(dataset))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []

@@ -34,10 +34,10 @@ class Predictor:
         # Imported here so that a broken TensorFlow install degrades predictions, not the whole app.
         import tensorflow as tf
 
-        from model_training.export import load_exported, read_metadata
+        from model_training.tfjs_model import load_tfjs_model, read_metadata
 
         self.metadata = read_metadata(self.model_dir)
-        model = load_exported(self.model_dir)
+        model = load_tfjs_model(self.model_dir)
         classes = model.output_shape[-1]
         if classes != len(self.metadata["labels"]):
             raise ValueError(f"model has {classes} outputs but metadata.json lists {len(self.metadata['labels'])} labels")

@@ -1,0 +1,160 @@
+"""Evaluate the exported model on the real drawings of the test split, and write what the app shows.
+
+    python -m model_training.evaluate --model-dir static/model --run runs/default
+
+Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
+top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
+drawings, with only a few real drawings), accuracy on partial drawings, and the most confused pairs.
+Writes metrics.json and PNG plots into --model-dir, and the summary into its metadata.json.
+Synthetic drawings never enter these numbers: the test split holds real drawings only.
+"""
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from model_training.config import MODEL_DIR  # noqa: E402
+from model_training.data import add_dataset_arguments, prepare, split_counts  # noqa: E402
+from model_training.model import predict_steps  # noqa: E402
+from model_training.sketch_rnn import CATEGORIES  # noqa: E402
+from model_training.tfjs_model import load_tfjs_model, read_metadata  # noqa: E402
+from model_training.train import load_split  # noqa: E402
+
+MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
+FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
+
+
+def category_groups(train_counts):
+    """Three disjoint groups of category indices, from the training data each category had."""
+    real = np.array([train_counts["train"][c, False] for c in CATEGORIES])
+    synthetic = np.array([train_counts["train"][c, True] for c in CATEGORIES])
+    many = real >= MANY_REAL
+    with_synthetic = (synthetic > 0) & ~many
+    return {
+        f"many real drawings (>= {MANY_REAL})": many,
+        "with synthetic drawings": with_synthetic,
+        "only a few real drawings": ~many & ~with_synthetic,
+    }
+
+
+def topk_hits(probabilities, labels, k):
+    top = np.argsort(-probabilities, axis=1)[:, :k]
+    return (top == labels[:, None]).any(axis=1)
+
+
+def at_fraction(steps, fraction):
+    """Probabilities after the first `fraction` of each drawing's points."""
+    return np.stack([p[max(1, math.ceil(fraction * len(p))) - 1] for p in steps])
+
+
+def plot_training_curves(history, path):
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    left.plot([h["step"] for h in history["train"]], [h["loss"] for h in history["train"]])
+    left.set(title="Training loss", xlabel="step", ylabel="weighted cross-entropy")
+    steps = [h["step"] for h in history["validation"]]
+    right.plot(steps, [h["val_top1"] for h in history["validation"]], label="whole drawing")
+    right.plot(steps, [h["val_top1_half"] for h in history["validation"]], label="first half")
+    right.set(title="Validation top-1 (real drawings)", xlabel="step", ylim=(0, 1))
+    right.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def plot_partial(curves, path):
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    for name, values in curves.items():
+        axis.plot([f * 100 for f in FRACTIONS], values, marker="o", label=name)
+    axis.set(title="Top-1 against the part of the drawing seen", xlabel="% of points drawn", ylabel="top-1",
+             ylim=(0, 1))
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def plot_confusions(pairs, path):
+    figure, axis = plt.subplots(figsize=(6, 4.5))
+    names = [f"{p['true']} → {p['predicted']}" for p in pairs][::-1]
+    axis.barh(names, [p["count"] for p in pairs][::-1])
+    axis.set(title="Most confused pairs (real test drawings)", xlabel="drawings")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_dataset_arguments(parser)
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    parser.add_argument("--run", type=Path, default=None, help="training run, for its curves")
+    args = parser.parse_args(argv)
+
+    builder = prepare(args)
+    model = load_tfjs_model(args.model_dir)
+    test_x, test_y, test_synthetic = load_split(builder, "test", real_only=True)
+    assert not test_synthetic.any()
+    steps = predict_steps(model, test_x)
+    full = at_fraction(steps, 1.0)
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder))}
+
+    rows = []
+    partial_curves = {}
+    for name, members in groups.items():
+        selected = members[test_y]
+        labels = test_y[selected]
+        row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
+        for k in (1, 3, 5):
+            row[f"top{k}"] = float(topk_hits(full[selected], labels, k).mean()) if selected.any() else 0.0
+        partial_curves[name] = [float(topk_hits(at_fraction(steps, f)[selected], labels, 1).mean())
+                                if selected.any() else 0.0 for f in FRACTIONS]
+        row["top1_by_fraction"] = dict(zip(map(str, FRACTIONS), partial_curves[name]))
+        rows.append(row)
+
+    predicted = full.argmax(axis=1)
+    per_category = {}
+    for index, category in enumerate(CATEGORIES):
+        mask = test_y == index
+        if mask.any():
+            per_category[category] = {"drawings": int(mask.sum()), "top1": float((predicted[mask] == index).mean())}
+    confusions = Counter((CATEGORIES[t], CATEGORIES[p]) for t, p in zip(test_y, predicted) if t != p)
+    confused = [{"true": t, "predicted": p, "count": n} for (t, p), n in confusions.most_common(15)]
+    metrics = {
+        "test_drawings": len(test_y),
+        "groups": rows,
+        "partial": {f"{int(f * 100)}%": partial_curves["all 345 categories"][i] for i, f in enumerate(FRACTIONS)},
+        "per_category": per_category,
+        "most_confused": confused,
+        "dataset": builder.info.full_name,
+    }
+
+    print(f"{'real test drawings':<36}{'n':>6}{'top-1':>8}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
+    for row in rows:
+        f = row["top1_by_fraction"]
+        print(f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
+              f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}")
+    print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))
+
+    (args.model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    plot_partial(partial_curves, args.model_dir / "accuracy_while_drawing.png")
+    plot_confusions(confused, args.model_dir / "most_confused_pairs.png")
+    if args.run and (args.run / "history.json").is_file():
+        plot_training_curves(json.loads((args.run / "history.json").read_text()), args.model_dir / "training_curves.png")
+    metadata = read_metadata(args.model_dir)
+    metadata["metrics"] = {"test_drawings": len(test_y), "groups": rows}
+    (args.model_dir / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    print(f"written: {args.model_dir / 'metrics.json'} and plots")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

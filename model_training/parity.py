@@ -1,0 +1,93 @@
+"""Parity of the two engines: the exported model run by TF.js (node, cpu backend) against the same
+weights run by tf_keras on the server, on real test drawings.
+
+    python -m model_training.parity --model-dir static/model [--drawings 300]
+
+Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
+classifier the page uses (fed the first half of each drawing, then the whole), prints them and writes JSON.
+"""
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
+from model_training.model import predict_last
+from model_training.sketch_rnn import split_for_key
+from model_training.strokes import DrawingError, drawing_to_stroke3, normalize
+from model_training.tfjs_model import load_tfjs_model, read_metadata
+
+NODE_SCRIPT = Path(__file__).resolve().parent / "js" / "predict.mjs"
+
+
+def real_test_sequences(quickdraw_dir, count, preprocessing):
+    """Normalised sequences of the first `count` real test-split drawings, a few per category."""
+    per_category = max(1, count // 300 + 1)
+    sequences = []
+    for path in sorted((Path(quickdraw_dir) / "simplified").glob("*.ndjson.gz")):
+        taken = 0
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for record in map(json.loads, lines):
+                if taken == per_category or len(sequences) == count:
+                    break
+                if split_for_key(record["key_id"]) != "test":
+                    continue
+                try:
+                    sequences.append(normalize(drawing_to_stroke3(record["drawing"], preprocessing), preprocessing))
+                    taken += 1
+                except DrawingError:
+                    continue
+    return sequences
+
+
+def run_tfjs(model_dir, sequences):
+    with tempfile.TemporaryDirectory() as scratch:
+        request, response = Path(scratch) / "request.json", Path(scratch) / "response.json"
+        request.write_text(json.dumps({"model_dir": str(model_dir), "sequences": [s.ravel().tolist() for s in sequences]}))
+        subprocess.run(["node", str(NODE_SCRIPT), str(request), str(response)], check=True, capture_output=True,
+                       cwd=PROJECT_ROOT)
+        return json.loads(response.read_text())["results"]
+
+
+def parity(model_dir, sequences):
+    keras_probabilities = predict_last(load_tfjs_model(model_dir), sequences)
+    results = run_tfjs(model_dir, sequences)
+    report = {"drawings": len(sequences)}
+    for name in ("full", "incremental"):
+        tfjs = np.array([r[name] for r in results])
+        difference = np.abs(tfjs - keras_probabilities)
+        key = "tfjs_layers_model" if name == "full" else "tfjs_incremental"
+        report[key] = {
+            "top1_agreement": float((tfjs.argmax(1) == keras_probabilities.argmax(1)).mean()),
+            "max_abs_probability_difference": float(difference.max()),
+            "mean_abs_probability_difference": float(difference.mean()),
+        }
+    return report
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    parser.add_argument("--source", type=Path, default=default_quickdraw_dir())
+    parser.add_argument("--drawings", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "results" / "parity.json")
+    args = parser.parse_args(argv)
+    if args.source is None:
+        print("error: no Quick, Draw! folder; pass --source or set INKLING_QUICKDRAW_DIR", file=sys.stderr)
+        return 2
+    sequences = real_test_sequences(args.source, args.drawings, read_metadata(args.model_dir)["preprocessing"])
+    report = parity(args.model_dir, sequences)
+    print(json.dumps(report, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

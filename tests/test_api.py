@@ -1,0 +1,197 @@
+"""Every route and every bad input, through Flask's test client, with the shipped model."""
+
+import json
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model_training.config import MODEL_DIR
+from model_training.strokes import drawing_to_stroke3
+from tests.conftest import read_records
+from webapp import create_app
+from webapp.learn import PAGES
+
+
+@pytest.fixture(scope="module")
+def app():
+    if not (MODEL_DIR / "model.json").is_file():
+        pytest.skip(f"no exported model in {MODEL_DIR}")
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]
+
+
+def post(client, payload, **kwargs):
+    return client.post("/api/predict", data=json.dumps(payload), content_type="application/json", **kwargs)
+
+
+def test_predict_stroke3(client):
+    response = post(client, {"strokes": CAT, "top_k": 3})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert len(body["guesses"]) == 3 and body["points"] == 5 and body["model_version"]
+    probabilities = [g["probability"] for g in body["guesses"]]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1.0001
+
+
+def test_predict_official_records_as_they_are(client, quickdraw_dir):
+    simplified = read_records(quickdraw_dir / "simplified" / "cat.ndjson.gz", limit=1)[0]
+    raw = read_records(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]
+    for record in (simplified, raw):
+        by_drawing = post(client, {"drawing": record["drawing"]}).get_json()
+        by_strokes = post(client, {"strokes": drawing_to_stroke3(record["drawing"]).tolist()}).get_json()
+        assert by_drawing["guesses"] == by_strokes["guesses"]
+
+
+@pytest.mark.parametrize("payload, status, message", [
+    ([1, 2], 422, "JSON object"),
+    ({}, 422, "exactly one"),
+    ({"strokes": CAT, "drawing": [[[1], [2]]]}, 422, "exactly one"),
+    ({"strokes": CAT, "extra": 1}, 422, "unknown field"),
+    ({"strokes": []}, 422, "non-empty"),
+    ({"strokes": [[1, 2]]}, 422, "dx, dy, pen"),
+    ({"strokes": [["a", 2, 0]]}, 422, "dx, dy, pen"),
+    ({"strokes": [[1, 2, 0.5]]}, 422, "pen must be 0 or 1"),
+    ({"strokes": [[1e12, 2, 1]]}, 422, "absurd"),
+    ({"strokes": [[1, 2, 0]] * 20001}, 422, "more than 20000"),
+    ({"strokes": CAT, "top_k": 0}, 422, "top_k"),
+    ({"strokes": CAT, "top_k": True}, 422, "top_k"),
+    ({"drawing": []}, 422, "non-empty"),
+    ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
+    ({"drawing": "cat"}, 422, "non-empty list"),
+])
+def test_bad_input_gets_a_clear_4xx(client, payload, status, message):
+    response = post(client, payload)
+    assert response.status_code == status
+    assert message in response.get_json()["error"]
+
+
+def test_non_finite_numbers_are_refused(client):
+    response = client.post("/api/predict", data='{"strokes": [[NaN, 1, 0], [1, Infinity, 1]]}',
+                           content_type="application/json")
+    assert response.status_code == 422 and "non-finite" in response.get_json()["error"]
+
+
+def test_malformed_json_and_wrong_content_type(client):
+    response = client.post("/api/predict", data="{strokes:", content_type="application/json")
+    assert response.status_code == 400 and "malformed JSON" in response.get_json()["error"]
+    response = client.post("/api/predict", data="strokes=1", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    response = client.post("/api/predict", data=b"\xff\xfe{", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_body_over_the_limit_gets_413(client, app):
+    response = client.post("/api/predict", data="[" + "0," * app.config["MAX_CONTENT_LENGTH"] + "0]",
+                           content_type="application/json")
+    assert response.status_code == 413
+    assert "error" in response.get_json()
+
+
+def test_unknown_routes_and_methods_answer_json_on_the_api(client):
+    assert client.get("/api/nothing").status_code == 404
+    assert client.get("/api/nothing").get_json()["error"] == "Not Found"
+    response = client.get("/api/predict")
+    assert response.status_code == 405 and response.get_json()["error"] == "Method Not Allowed"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and b"Back to drawing" in page.data
+
+
+def test_pages_render_with_security_headers(client):
+    for path in ["/", "/model", "/learn/"] + [f"/learn/{p['slug']}" for p in PAGES]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        csp = response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "'unsafe-eval'" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert b"<script>" not in response.data and b"style=" not in response.data, path
+
+
+def test_learn_pages_show_their_question_and_are_linked_from_every_page(client):
+    home = client.get("/").data.decode()
+    assert 'href="/learn/"' in home
+    index = client.get("/learn/").data.decode()
+    for page in PAGES:
+        assert f'href="/learn/{page["slug"]}"' in index
+        body = client.get(f"/learn/{page['slug']}").data.decode()
+        assert page["question"].split("?")[0][:40] in body
+    assert client.get("/learn/no-such-question").status_code == 404
+
+
+def test_model_files_and_openapi(client):
+    metadata = client.get("/model/files/metadata.json").get_json()
+    assert len(metadata["labels"]) == 345 and metadata["preprocessing"]["max_points"] > 0
+    assert client.get("/model/files/model.json").status_code == 200
+    assert client.get("/model/files/../webapp/api.py").status_code == 404
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.") and "/api/predict" in document["paths"]
+
+
+def test_healthz(client):
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["model_version"]
+
+
+def test_server_fragment_for_htmx(client):
+    response = client.post("/predict", data={"strokes": json.dumps(CAT)})
+    html = response.data.decode()
+    assert response.status_code == 200
+    assert 'data-engine="server"' in html and html.count("data-label=") == 5
+    response = client.post("/predict", data={"strokes": "[[1, 2, 7]]"})
+    assert response.status_code == 422 and "pen must be 0 or 1" in response.data.decode()
+    assert client.post("/predict", data={"strokes": "{"}).status_code == 422
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_missing_or_corrupt_model_keeps_the_app_up(tmp_path, damage, caplog):
+    folder = tmp_path / "model"
+    if damage == "corrupt":
+        shutil.copytree(MODEL_DIR, folder)
+        (folder / "model.json").write_text("{ not json")
+    app = create_app({"TESTING": True, "MODEL_DIR": str(folder)})
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and "model not loaded" in health.get_json()["error"]
+    assert "model not loaded" in caplog.text
+    assert post(client, {"strokes": CAT}).status_code == 503
+    page = client.get("/")
+    assert page.status_code == 200 and b"predictions are unavailable" in page.data
+    assert client.get("/model").status_code == 200
+
+
+def test_labels_are_rendered_escaped(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    metadata = json.loads((folder / "metadata.json").read_text())
+    metadata["labels"] = ["<script>alert(1)</script>"] * len(metadata["labels"])
+    (folder / "metadata.json").write_text(json.dumps(metadata))
+    client = create_app({"TESTING": True, "MODEL_DIR": str(folder)}).test_client()
+    for html in (client.get("/model").data, client.post("/predict", data={"strokes": json.dumps(CAT)}).data):
+        assert b"<script>alert(1)" not in html and b"&lt;script&gt;alert(1)" in html
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(
+        st.sampled_from(["strokes", "drawing", "top_k", "x"]), children, max_size=3),
+    max_leaves=40)
+stroke3_rows = st.lists(st.lists(st.integers(-300, 300) | st.floats(-1e3, 1e3), min_size=3, max_size=3)
+                        .map(lambda r: r[:2] + [abs(int(r[2])) % 2]), min_size=1, max_size=300)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=json_values | st.fixed_dictionaries({"strokes": stroke3_rows}))
+def test_any_json_gets_a_prediction_or_a_clear_4xx(client, payload):
+    response = post(client, payload)
+    assert response.status_code in (200, 422), response.data
+    body = response.get_json()
+    assert ("guesses" in body) if response.status_code == 200 else body["error"]

@@ -1,0 +1,181 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against gunicorn on 127.0.0.1."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_records
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+STORAGE_KEY = "inkling.drawing.v1"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with live_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, has_touch=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def cat(quickdraw_dir):
+    return read_records(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_selector(".draw-layout[data-ready=true]", timeout=60000)
+
+
+def screen_strokes(page, drawing):
+    """The drawing's strokes scaled into the canvas, in page coordinates."""
+    box = page.locator("#pad").bounding_box()
+    xs = [x for s in drawing for x in s[0]]
+    ys = [y for s in drawing for y in s[1]]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
+    scale = box["width"] * 0.8 / extent
+    return [[(box["x"] + 20 + (x - min(xs)) * scale, box["y"] + 20 + (y - min(ys)) * scale)
+             for x, y in zip(s[0], s[1])] for s in drawing]
+
+
+def draw_with_mouse(page, drawing):
+    for stroke in screen_strokes(page, drawing):
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+
+
+def draw_with_touch(page, drawing):
+    cdp = page.context.new_cdp_session(page)
+    for stroke in screen_strokes(page, drawing):
+        for i, (x, y) in enumerate(stroke):
+            kind = "touchStart" if i == 0 else "touchMove"
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def guesses(page, engine):
+    # Selectors, not wait_for_function: the page's CSP forbids the string evaluation that would need.
+    page.wait_for_selector(f"#guesses[data-engine={engine}] li[data-label]:nth-child(5)", timeout=30000)
+    return page.eval_on_selector("#guesses", """list => ({
+        engine: list.dataset.engine, ms: parseFloat(list.dataset.ms),
+        guesses: [...list.querySelectorAll('li')].map(li => [li.dataset.label, parseFloat(li.dataset.probability)])})""")
+
+
+def saved_strokes(page):
+    return json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}') || '[]'"))
+
+
+def test_mouse_drawing_gets_live_browser_guesses(page, server, cat):
+    open_page(page, server)
+    assert page.locator(".draw-layout").get_attribute("data-backend") in ("wasm", "cpu", "webgl")
+    draw_with_mouse(page, cat[:1])
+    first = guesses(page, "browser")
+    draw_with_mouse(page, cat)  # the rest of the cat (its first stroke drawn again)
+    result = guesses(page, "browser")
+    assert result["ms"] >= 0 and result["guesses"] != first["guesses"]
+    probabilities = [p for _, p in result["guesses"]]
+    assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) <= 1.0001
+    assert "Browser (" in page.inner_text("#status")
+    page.click("#model-input summary")
+    assert page.inner_text("#input-shape").startswith("(")
+    assert page.locator("#input-rows tr").count() == 6
+    assert page.problems == []
+
+
+def test_touch_draws_without_scrolling(page, server, cat):
+    open_page(page, server)
+    draw_with_touch(page, cat)
+    result = guesses(page, "browser")
+    assert len(result["guesses"]) == 5
+    assert len(saved_strokes(page)) == len(cat)
+    assert page.evaluate("window.scrollY") == 0
+    assert page.problems == []
+
+
+def test_server_fallback_gives_the_same_top1(page, server, cat, browser):
+    open_page(page, server)
+    draw_with_mouse(page, cat)
+    in_browser = guesses(page, "browser")
+    blocked = browser.new_context(viewport={"width": 1100, "height": 900})
+    fallback = blocked.new_page()
+    fallback.route("**/vendor/tf*.js", lambda route: route.abort())
+    open_page(fallback, server)
+    assert "server guesses instead" in fallback.inner_text("#status")
+    draw_with_mouse(fallback, cat)
+    fallback.wait_for_timeout(500)  # requests are throttled: let the last one (the whole cat) go out
+    fallback.wait_for_load_state("networkidle")
+    on_server = guesses(fallback, "server")
+    assert on_server["guesses"][0][0] == in_browser["guesses"][0][0]
+    assert abs(on_server["guesses"][0][1] - in_browser["guesses"][0][1]) < 1e-4
+    assert "Server:" in fallback.inner_text("#status")
+    blocked.close()
+
+
+def test_undo_clear_and_reload_keep_the_drawing(page, server, cat):
+    open_page(page, server)
+    draw_with_mouse(page, cat[:3])
+    guesses(page, "browser")
+    assert len(saved_strokes(page)) == 3
+    page.reload()
+    page.wait_for_selector(".draw-layout[data-ready=true]")
+    assert len(saved_strokes(page)) == 3
+    guesses(page, "browser")  # the restored drawing is guessed again
+    page.click("#undo")
+    assert len(saved_strokes(page)) == 2
+    page.locator("#pad").focus()
+    page.keyboard.press("Control+z")
+    assert len(saved_strokes(page)) == 1
+    page.keyboard.press("Escape")
+    assert saved_strokes(page) == []
+    page.wait_for_selector("#guesses:not(:has(li))")
+    page.reload()
+    page.wait_for_selector(".draw-layout[data-ready=true]")
+    assert saved_strokes(page) == []
+    assert page.problems == []
+
+
+def test_unreachable_server_in_fallback_mode_keeps_the_drawing(page, server, cat):
+    open_page(page, server + "/?engine=server")
+    page.route("**/predict", lambda route: route.abort())
+    draw_with_mouse(page, cat[:2])
+    page.wait_for_selector("#status:has-text('cannot be reached')")
+    assert len(saved_strokes(page)) == 2
+    page.unroute("**/predict")
+    draw_with_mouse(page, cat[2:3])
+    assert guesses(page, "server")["guesses"]
+
+
+def test_without_model_files_the_page_still_draws(browser, tmp_path, cat):
+    with live_server(model_dir=tmp_path / "no-model") as (url, _):
+        context = browser.new_context()
+        page = context.new_page()
+        open_page(page, url)
+        assert "unavailable" in page.inner_text("main")
+        draw_with_mouse(page, cat[:2])
+        assert len(saved_strokes(page)) == 2
+        context.close()
