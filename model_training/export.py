@@ -26,7 +26,9 @@ from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
 
-MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
+MAX_TOP1_LOSS = 0.005
+TRAINING_SETTINGS = ("steps", "batch_size", "lr", "warmup_steps", "clipnorm", "real_boost", "category_power",
+                     "no_augment", "last_step_only", "seed")  # quantisation may cost at most half a point of top-1
 
 
 def top1(model, sequences, labels):
@@ -80,6 +82,7 @@ def main(argv=None):
         "parameters": int(model.count_params()),
         "quantization": {"chosen": chosen, "float32_validation_top1": reference, "candidates": candidates},
         "training_data": run["data"],
+        "training": {k: run["args"][k] for k in TRAINING_SETTINGS},
         "dataset": run["dataset"],
         "metrics": None,  # filled in by model_training.evaluate
     }

@@ -4,6 +4,7 @@ import json
 import shutil
 
 import pytest
+from markupsafe import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,7 +124,7 @@ def test_learn_pages_show_their_question_and_are_linked_from_every_page(client):
     for page in PAGES:
         assert f'href="/learn/{page["slug"]}"' in index
         body = client.get(f"/learn/{page['slug']}").data.decode()
-        assert page["question"].split("?")[0][:40] in body
+        assert str(escape(page["question"])) in body
     assert client.get("/learn/no-such-question").status_code == 404
 
 

@@ -179,3 +179,61 @@ def test_without_model_files_the_page_still_draws(browser, tmp_path, cat):
         draw_with_mouse(page, cat[:2])
         assert len(saved_strokes(page)) == 2
         context.close()
+
+
+def draw_on_learn_pad(page, drawing):
+    pad = page.locator("[data-live-pad] canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    xs = [x for s in drawing for x in s[0]]
+    ys = [y for s in drawing for y in s[1]]
+    scale = box["width"] * 0.8 / max(max(xs) - min(xs), max(ys) - min(ys))
+    for stroke in drawing:
+        points = [(box["x"] + 10 + (x - min(xs)) * scale, box["y"] + 10 + (y - min(ys)) * scale)
+                  for x, y in zip(stroke[0], stroke[1])]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+
+
+def test_learn_pages_live_shape_and_gates(page, server, cat):
+    page.goto(server + "/learn/")
+    page.click("text=The shape of an RNN's inputs and outputs")  # htmx navigation
+    page.wait_for_selector("[data-live-pad][data-ready=true]", timeout=60000)
+    assert page.url.endswith("/learn/input-dimensions")
+    draw_on_learn_pad(page, cat)
+    points = int(page.get_attribute("[data-live-pad]", "data-drawn-points"))
+    assert points > 10
+    assert page.inner_text("[data-input]") == f"(1, {points}, 3)"
+    assert page.inner_text("[data-sequence]") == f"(1, {points}, 345)"
+
+    page.click("a[rel=next]")  # question 3, then on to 6 by the page links
+    page.goto(server + "/learn/lstm-cell")
+    assert page.locator("svg.diagram title").text_content() == "The LSTM cell"
+    page.wait_for_selector("[data-live-pad][data-ready=true]", timeout=60000)
+    draw_on_learn_pad(page, cat)
+    assert int(page.inner_text("[data-points]")) > 10
+    for gate in ("input", "forget", "output"):
+        values = [float(v) for pair in page.get_attribute(f"polyline[data-gate={gate}]", "points").split()
+                  for v in pair.split(",")[1:]]
+        assert len(values) > 10 and all(0 <= v <= 200 for v in values)
+    page.goto(server + "/learn/seq2seq-seq2vec-vec2seq")
+    page.wait_for_selector("[data-live-pad][data-ready=true]", timeout=60000)
+    draw_on_learn_pad(page, cat)
+    assert page.locator("[data-widget=perPoint] tbody tr").count() == 5
+    assert page.inner_text("[data-final]") != "…"
+    assert page.problems == []
+
+
+def test_learn_images_and_links_resolve(page, server):
+    from webapp.learn import PAGES
+
+    for entry in PAGES:
+        page.goto(f"{server}/learn/{entry['slug']}")
+        broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        assert broken == [], entry["slug"]
+        for href in page.eval_on_selector_all("main a[href^='/']", "links => links.map(a => a.getAttribute('href'))"):
+            assert page.request.get(server + href).ok, href
+    assert page.problems == []

@@ -22,6 +22,7 @@ class Predictor:
     def __init__(self, model_dir):
         self.model_dir = Path(model_dir)
         self.metadata = None
+        self.layers = []  # name, type, output shape, parameters: for the learn pages
         self.error = None
         self._model = None
         try:
@@ -41,6 +42,8 @@ class Predictor:
         classes = model.output_shape[-1]
         if classes != len(self.metadata["labels"]):
             raise ValueError(f"model has {classes} outputs but metadata.json lists {len(self.metadata['labels'])} labels")
+        self.layers = [{"name": layer.name, "type": type(layer).__name__, "output_shape": str(layer.output_shape),
+                        "parameters": layer.count_params()} for layer in model.layers]
         # One compiled graph for every length: no retracing per drawing.
         self._model = tf.function(lambda x: model(x, training=False)[0, -1],
                                   input_signature=[tf.TensorSpec((1, None, 3), tf.float32)])

@@ -2,7 +2,9 @@
 
 import ast
 
-from flask import Blueprint, abort, render_template
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
 
 from model_training.config import PROJECT_ROOT
@@ -40,9 +42,18 @@ def source_of(relative_path, name=None):
     text = (PROJECT_ROOT / relative_path).read_text()
     if name is None:
         return text
-    for node in ast.parse(text).body:
-        if getattr(node, "name", None) == name:
-            return ast.get_source_segment(text, node, padded=True)
+    if relative_path.endswith(".py"):
+        for node in ast.parse(text).body:
+            if getattr(node, "name", None) == name:
+                return ast.get_source_segment(text, node, padded=True)
+    else:  # JavaScript: a method or function, from its first line to the brace at its indentation
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            stripped = line.lstrip()
+            if stripped.startswith((f"{name}(", f"function {name}(", f"export function {name}(")):
+                indent = line[: len(line) - len(stripped)]
+                end = next(j for j in range(i + 1, len(lines)) if lines[j] == indent + "}")
+                return "\n".join(lines[i : end + 1])
     raise LookupError(f"{name} not found in {relative_path}")
 
 
@@ -69,6 +80,9 @@ def page(slug):
         if entry["slug"] == slug:
             previous = PAGES[i - 1] if i > 0 else None
             following = PAGES[i + 1] if i + 1 < len(PAGES) else None
+            predictor = current_app.extensions["predictor"]
+            curves = Path(current_app.config["MODEL_DIR"]) / "training_curves.png"
             return render_template(f"learn/q{entry['number']}.html", page=entry, previous=previous,
-                                   following=following)
+                                   following=following, metadata=predictor.metadata, layers=predictor.layers,
+                                   has_curves=curves.is_file())
     abort(404)

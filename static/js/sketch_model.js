@@ -111,33 +111,68 @@ export class IncrementalClassifier {
       let x = tf.tensor2d(newRows, [n, 3]);
       this.convs.forEach((conv, l) => {
         const previous = this.convInputs[l];
-        const context = conv.size - 1; // causal padding: zeros before the first point
-        const have = Math.min(context, before);
-        const parts = [];
-        if (context > have) parts.push(tf.zeros([context - have, x.shape[1]]));
-        if (have > 0) parts.push(previous.slice([before - have, 0], [have, x.shape[1]]));
-        parts.push(x);
-        const window = tf.concat(parts, 0).expandDims(0);
+        const have = Math.min(conv.size - 1, before);
+        const context = have > 0 ? previous.slice([before - have, 0], [have, x.shape[1]]) : null;
         this.convInputs[l] = tf.keep(previous ? tf.concat([previous, x], 0) : x.clone());
         if (previous) previous.dispose();
-        x = tf.relu(tf.add(tf.conv1d(window, conv.kernel, 1, "valid").squeeze([0]), conv.bias));
+        x = this.convolve(conv, context, x);
       });
       this.lstms.forEach((lstm, l) => {
         const projected = tf.add(tf.matMul(x, lstm.kernel), lstm.bias);
         let h = this.h[l].length ? this.h[l][this.h[l].length - 1] : tf.zeros([1, lstm.units]);
         let c = this.c[l].length ? this.c[l][this.c[l].length - 1] : tf.zeros([1, lstm.units]);
-        const outputs = [];
         for (let t = 0; t < n; t++) {
-          const z = tf.add(projected.slice([t, 0], [1, 4 * lstm.units]), tf.matMul(h, lstm.recurrent));
-          const [i, f, g, o] = tf.split(z, 4, 1);
-          c = tf.keep(tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))));
-          h = tf.keep(tf.mul(tf.sigmoid(o), tf.tanh(c)));
-          this.h[l].push(h);
-          this.c[l].push(c);
-          outputs.push(h);
+          ({ h, c } = this.cell(lstm, projected, t, h, c));
+          this.h[l].push(tf.keep(h));
+          this.c[l].push(tf.keep(c));
         }
-        x = n === 1 ? outputs[0] : tf.concat(outputs, 0);
+        x = tf.concat(this.h[l].slice(before), 0);
       });
+    });
+  }
+
+  // Causal convolution of new rows x (n, channels), given up to size - 1 earlier rows (or null).
+  convolve(conv, context, x) {
+    const tf = this.tf;
+    const have = context ? context.shape[0] : 0;
+    const parts = [];
+    if (conv.size - 1 > have) parts.push(tf.zeros([conv.size - 1 - have, x.shape[1]])); // causal zeros
+    if (context) parts.push(context);
+    parts.push(x);
+    const window = tf.concat(parts, 0).expandDims(0);
+    return tf.relu(tf.add(tf.conv1d(window, conv.kernel, 1, "valid").squeeze([0]), conv.bias));
+  }
+
+  // One LSTM step (Keras gate order i, f, g, o), from row t of the projected inputs x·W + b.
+  cell(lstm, projected, t, h, c) {
+    const tf = this.tf;
+    const z = tf.add(projected.slice([t, 0], [1, 4 * lstm.units]), tf.matMul(h, lstm.recurrent));
+    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+    const gates = { i: tf.sigmoid(zi), f: tf.sigmoid(zf), g: tf.tanh(zg), o: tf.sigmoid(zo) };
+    const next = tf.add(tf.mul(gates.f, c), tf.mul(gates.i, gates.g));
+    return { h: tf.mul(gates.o, tf.tanh(next)), c: next, gates };
+  }
+
+  // The first LSTM layer's gates on a whole drawing, for teaching: per point, the mean of the input,
+  // forget and output gates over its units. Leaves the cache alone.
+  gateTrace(rows) {
+    const tf = this.tf;
+    const n = rows.length / 3;
+    return tf.tidy(() => {
+      let x = tf.tensor2d(rows, [n, 3]);
+      for (const conv of this.convs) x = this.convolve(conv, null, x);
+      const lstm = this.lstms[0];
+      const projected = tf.add(tf.matMul(x, lstm.kernel), lstm.bias);
+      let h = tf.zeros([1, lstm.units]);
+      let c = tf.zeros([1, lstm.units]);
+      const means = [];
+      for (let t = 0; t < n; t++) {
+        const step = this.cell(lstm, projected, t, h, c);
+        ({ h, c } = step);
+        means.push(tf.stack([tf.mean(step.gates.i), tf.mean(step.gates.f), tf.mean(step.gates.o)]));
+      }
+      const values = tf.stack(means).arraySync();
+      return values.map(([input, forget, output]) => ({ input, forget, output }));
     });
   }
 
