@@ -46,4 +46,9 @@ WEBAPP = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413
     "TOP_K": 5,  # guesses returned by default
     "MAX_TOP_K": 20,
+    # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                           "application/json", "application/wasm", "image/svg+xml"],
+    "COMPRESS_MIN_SIZE": 1024,
 }

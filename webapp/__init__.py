@@ -6,6 +6,7 @@
 import logging
 
 from flask import Flask
+from flask_compress import Compress
 
 from model_training.config import PROJECT_ROOT, WEBAPP
 from webapp import api, errors, learn, pages, security
@@ -28,5 +29,6 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(learn.bp)
     errors.init_app(app)
+    Compress(app)
     security.init_app(app)
     return app

@@ -189,6 +189,7 @@ async function start() {
     setStatus(`The browser cannot run the model (${error.message}); the server guesses instead.`);
   }
   root.dataset.ready = "true";
+  root.dataset.readyMs = performance.now().toFixed(0); // read by benchmarks/browser_inference.py
   schedule();
 }
 

@@ -1,0 +1,50 @@
+"""Shared by the benchmarks: real drawings, percentiles, and writing a result file."""
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+
+from model_training.config import PROJECT_ROOT, default_quickdraw_dir
+from model_training.strokes import DrawingError, drawing_to_stroke3
+
+RESULTS = PROJECT_ROOT / "benchmarks" / "results"
+
+
+def real_stroke3(source=None):
+    """Every real drawing in simplified/ as stroke-3, in a fixed order."""
+    folder = Path(source or default_quickdraw_dir() or "")
+    files = sorted((folder / "simplified").glob("*.ndjson.gz"))
+    if not files:
+        raise SystemExit(f"error: no real drawings under {folder}; pass --source or set INKLING_QUICKDRAW_DIR")
+    drawings = []
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    drawings.append(drawing_to_stroke3(json.loads(line)["drawing"]))
+                except DrawingError:
+                    continue
+    return drawings
+
+
+def spread(items, count):
+    """`count` items taken evenly across the list (so across categories)."""
+    if len(items) <= count:
+        return list(items)
+    return [items[i] for i in np.linspace(0, len(items) - 1, count).astype(int)]
+
+
+def percentiles(values):
+    values = np.asarray(values, dtype=float)
+    return {"median": float(np.median(values)), "p95": float(np.percentile(values, 95)),
+            "p99": float(np.percentile(values, 99)), "n": int(len(values))}
+
+
+def write_result(name, result):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {path.relative_to(PROJECT_ROOT)}")
+

@@ -1,0 +1,101 @@
+"""The server fallback under load: gunicorn (as scripts/run.sh starts it) on 127.0.0.1.
+
+    python -m benchmarks.server_load [--seconds 60] [--clients 1,8,32] [--workers 2]
+
+For each number of concurrent clients (keep-alive HTTP, real drawings), for --seconds each: predictions
+per second, p50/p95/p99 latency, errors; and the workers' resident memory before and after.
+Prints a table and writes benchmarks/results/server_load.json.
+"""
+
+import argparse
+import http.client
+import json
+import sys
+import threading
+import time
+from urllib.parse import urlparse
+
+import psutil
+
+from benchmarks.common import percentiles, real_stroke3, spread, write_result
+from tests.live_server import live_server
+
+
+def worker_memory(process):
+    """Resident MiB of each gunicorn worker (the arbiter's children)."""
+    return [round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(process.pid).children()]
+
+
+def hammer(url, bodies, clients, seconds):
+    """`clients` threads posting predictions for `seconds`; returns latencies (ms) and error count."""
+    host = urlparse(url)
+    deadline = time.monotonic() + seconds
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def client(offset):
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        mine, failed, i = [], 0, offset
+        while time.monotonic() < deadline:
+            body = bodies[i % len(bodies)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.append(failed)
+
+    threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, sum(errors), time.monotonic() - began
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", default=None)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    bodies = [json.dumps({"strokes": d.tolist()}) for d in spread(real_stroke3(args.source), 200)]
+
+    report = {"seconds_per_level": args.seconds, "workers": args.workers, "levels": []}
+    with live_server(workers=args.workers) as (url, process):
+        hammer(url, bodies, 2, 3)  # warm-up: every worker has traced its graph
+        report["memory_mib_before"] = worker_memory(process)
+        for clients in map(int, args.clients.split(",")):
+            latencies, errors, elapsed = hammer(url, bodies, clients, args.seconds)
+            level = {"clients": clients, "predictions": len(latencies), "errors": errors,
+                     "per_second": len(latencies) / elapsed, "latency_ms": percentiles(latencies)}
+            level["latency_ms"]["p50"] = level["latency_ms"].pop("median")
+            report["levels"].append(level)
+        report["memory_mib_after"] = worker_memory(process)
+
+    print(f"{'clients':>8}{'pred/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'n':>8}")
+    for level in report["levels"]:
+        lat = level["latency_ms"]
+        print(f"{level['clients']:>8}{level['per_second']:>9.1f}{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}"
+              f"{level['errors']:>8}{level['predictions']:>8}")
+    print(f"worker memory (MiB): before {report['memory_mib_before']}, after {report['memory_mib_after']}")
+    write_result("server_load", report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The API under a bounded soak on a real server, and checked against its own OpenAPI document."""
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import settings
+
+from benchmarks.server_load import hammer, worker_memory
+from model_training.config import MODEL_DIR
+from tests.live_server import live_server
+from webapp import create_app
+
+SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
+
+
+def test_soak_has_no_errors_and_flat_memory():
+    if not (MODEL_DIR / "model.json").is_file():
+        pytest.skip(f"no exported model in {MODEL_DIR}")
+    bodies = [json.dumps({"strokes": [[d, -d, 0], [3, 4, 0], [-5, d, 1]] * (d + 1)}) for d in range(1, 40)]
+    with live_server(workers=2) as (url, process):
+        hammer(url, bodies, clients=2, seconds=2)
+        before = worker_memory(process)
+        latencies, errors, _ = hammer(url, bodies, clients=8, seconds=12)
+        after = worker_memory(process)
+    assert errors == 0
+    assert len(latencies) >= 1000, "a soak of at least a thousand predictions"
+    assert len(before) == len(after) == 2
+    assert max(a - b for a, b in zip(after, before)) < SOAK_MEMORY_GROWTH_MIB, (before, after)
+
+
+app = create_app({"TESTING": True})
+schema = schemathesis.from_wsgi("/api/openapi.json", app)
+
+
+@schema.parametrize()
+@settings(max_examples=60, deadline=None)
+def test_api_matches_its_openapi_document(case):
+    response = case.call_wsgi()
+    case.validate_response(response)
+    assert response.status_code < 500
