@@ -1,6 +1,6 @@
 """Evaluate the exported model on the real drawings of the test split, and write what the app shows.
 
-    python -m model_training.evaluate --model-dir static/model --run runs/default
+    python -m model_training.evaluate --model-dir static/model
 
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
@@ -96,7 +96,6 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
-    parser.add_argument("--run", type=Path, default=None, help="training run, for its curves")
     args = parser.parse_args(argv)
 
     builder = prepare(args)
@@ -147,8 +146,9 @@ def main(argv=None):
     (args.model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     plot_partial(partial_curves, args.model_dir / "accuracy_while_drawing.png")
     plot_confusions(confused, args.model_dir / "most_confused_pairs.png")
-    if args.run and (args.run / "history.json").is_file():
-        plot_training_curves(json.loads((args.run / "history.json").read_text()), args.model_dir / "training_curves.png")
+    history = args.model_dir / "training_history.json"
+    if history.is_file():
+        plot_training_curves(json.loads(history.read_text()), args.model_dir / "training_curves.png")
     metadata = read_metadata(args.model_dir)
     metadata["metrics"] = {"test_drawings": len(test_y), "groups": rows}
     (args.model_dir / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")

@@ -50,7 +50,8 @@ def parse_args(argv):
     parser.add_argument("--real-boost", type=float, default=4.0)
     parser.add_argument("--category-power", type=float, default=0.5)
     parser.add_argument("--no-augment", action="store_true")
-    parser.add_argument("--last-step-only", action="store_true", help="ablation: loss on the last point only")
+    parser.add_argument("--last-weight", type=float, default=0.5,
+                        help="share of the loss on the last point; the rest is spread over every point (1: last only)")
     parser.add_argument("--eval-every", type=int, default=1000)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=1234)
@@ -107,16 +108,14 @@ def augment(sequence, rng):
     return s
 
 
-def step_weights(lengths, last_step_only):
-    """Loss weight per point: half on the last point, half spread over the points growing with t."""
+def step_weights(lengths, last_weight):
+    """Loss weight per point: `last_weight` on the last point, the rest spread over all points growing
+    with t (a later point has seen more of the drawing). Each drawing's weights sum to 1."""
     weights = np.zeros((len(lengths), lengths.max()), dtype=np.float32)
     for i, n in enumerate(lengths):
-        if last_step_only:
-            weights[i, n - 1] = 1.0
-            continue
         ramp = np.arange(1, n + 1, dtype=np.float32)
-        weights[i, :n] = 0.5 * ramp / ramp.sum()
-        weights[i, n - 1] += 0.5
+        weights[i, :n] = (1 - last_weight) * ramp / ramp.sum()
+        weights[i, n - 1] += last_weight
     return weights
 
 
@@ -137,7 +136,7 @@ def batches(sequences, labels, probabilities, args, first_batch):
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chosen = [augment(sequences[i], rng) if not args.no_augment else sequences[i] for i in chunks[j]]
             batch, batch_lengths = pad_batch(chosen)
-            yield batch, labels[chunks[j]], step_weights(batch_lengths, args.last_step_only)
+            yield batch, labels[chunks[j]], step_weights(batch_lengths, args.last_weight)
         pool_index, skip = pool_index + 1, 0
 
 
@@ -255,7 +254,7 @@ def main(argv=None):
             running = []
         if (i + 1) % args.eval_every == 0 or i + 1 == args.steps:
             metrics = validation_metrics(model, val_x, val_y)
-            history["validation"].append({"step": i + 1, **metrics})
+            history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
             progress.write(f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f}, "
                            f"first half {metrics['val_top1_half']:.3f}")
             if metrics["val_top1"] > best:
