@@ -117,6 +117,17 @@ def test_pages_render_with_security_headers(client):
         assert b"<script>" not in response.data and b"style=" not in response.data, path
 
 
+def test_every_kind_of_response_carries_the_security_headers(client, app):
+    assert not app.debug
+    responses = [client.get("/healthz"), client.get("/api/openapi.json"), client.get("/static/js/strokes.js"),
+                 client.get("/model/files/metadata.json"), client.get("/nothing"), post(client, {"strokes": []}),
+                 client.post("/predict", data={"strokes": "[]"})]
+    for response in responses:
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
 def test_learn_pages_show_their_question_and_are_linked_from_every_page(client):
     home = client.get("/").data.decode()
     assert 'href="/learn/"' in home
