@@ -83,7 +83,7 @@ function update() {
   const ms = performance.now() - started;
   const best = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]).slice(0, TOP_K);
   renderGuesses(best.map((i) => ({ label: metadata.labels[i], probability: probabilities[i] })), "browser", ms);
-  setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms for ${computed} new of ${rows.length / 3} points.`);
+  setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms; ${rows.length / 3} points, ${computed} computed.`);
 }
 
 // Throttled: at most one request per SERVER_THROTTLE_MS, the last drawing always sent.
@@ -121,6 +121,14 @@ function renderGuesses(guesses, engineName, ms) {
     item.append(name, meter, percent);
     return item;
   }));
+  showTopGuess();
+}
+
+// The best guess again right under the canvas: on a phone the list is below the fold.
+function showTopGuess() {
+  const best = document.querySelector("#guesses li[data-label]");
+  document.getElementById("top-guess").textContent = best
+    ? `Looks like: ${best.dataset.label} (${Math.round(best.dataset.probability * 100)}%)` : "";
 }
 
 function showModelInput(stroke3) {
@@ -157,6 +165,7 @@ serverToggle.addEventListener("change", () => {
 document.body.addEventListener("htmx:afterSwap", () => {
   const list = document.getElementById("guesses");
   setStatus(list.dataset.error ? `Server: ${list.dataset.error}` : `Server: ${list.dataset.ms} ms.`);
+  showTopGuess();
 });
 document.body.addEventListener("htmx:sendError", () => {
   setStatus("The server cannot be reached. Your drawing is kept; guesses resume when it is back.");
