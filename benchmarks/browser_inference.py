@@ -1,6 +1,6 @@
 """In-browser inference in headless Chromium, per TF.js backend, on real drawings.
 
-    python -m benchmarks.browser_inference [--drawings 20] [--repeats 5]
+    python -m benchmarks.browser_inference [--drawings 10] [--repeats 3]
 
 Serves the app with gunicorn on 127.0.0.1 and, for each backend (wasm, cpu, webgl), measures:
 - time from navigation to the model being ready, and bytes the first visit transferred (as served, gzip);
@@ -72,8 +72,8 @@ def first_visit(page, url, backend):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", default=None)
-    parser.add_argument("--drawings", type=int, default=20, help="drawings per length")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--drawings", type=int, default=10, help="drawings per length")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     drawings = real_stroke3(args.source)
     sequences = {}
