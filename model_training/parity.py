@@ -1,10 +1,11 @@
-"""Parity of the two engines: the exported model run by TF.js (node, cpu backend) against the same
-weights run by tf_keras on the server, on real test drawings.
+"""Parity of the two engines: the exported model run by TF.js in node (wasm and cpu backends, the page's
+first two choices) against the same weights run by tf_keras on the server, on real test drawings.
 
     python -m model_training.parity --model-dir static/model [--drawings 300]
 
 Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
-classifier the page uses (fed the first half of each drawing, then the whole), prints them and writes JSON.
+classifier the page uses (fed the first half of each drawing, then the whole), per backend; prints them and
+writes JSON.
 """
 
 import argparse
@@ -24,6 +25,7 @@ from model_training.strokes import DrawingError, drawing_to_stroke3, normalize
 from model_training.tfjs_model import load_tfjs_model, read_metadata
 
 NODE_SCRIPT = Path(__file__).resolve().parent / "js" / "predict.mjs"
+BACKENDS = ("wasm", "cpu")
 
 
 def real_test_sequences(quickdraw_dir, count, preprocessing):
@@ -46,28 +48,31 @@ def real_test_sequences(quickdraw_dir, count, preprocessing):
     return sequences
 
 
-def run_tfjs(model_dir, sequences):
+def run_tfjs(model_dir, sequences, backend):
     with tempfile.TemporaryDirectory() as scratch:
         request, response = Path(scratch) / "request.json", Path(scratch) / "response.json"
-        request.write_text(json.dumps({"model_dir": str(model_dir), "sequences": [s.ravel().tolist() for s in sequences]}))
+        request.write_text(json.dumps({"model_dir": str(model_dir), "backend": backend,
+                                       "sequences": [s.ravel().tolist() for s in sequences]}))
         subprocess.run(["node", str(NODE_SCRIPT), str(request), str(response)], check=True, capture_output=True,
                        cwd=PROJECT_ROOT)
         return json.loads(response.read_text())["results"]
 
 
 def parity(model_dir, sequences):
+    """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend."""
     keras_probabilities = predict_last(load_tfjs_model(model_dir), sequences)
-    results = run_tfjs(model_dir, sequences)
     report = {"drawings": len(sequences)}
-    for name in ("full", "incremental"):
-        tfjs = np.array([r[name] for r in results])
-        difference = np.abs(tfjs - keras_probabilities)
-        key = "tfjs_layers_model" if name == "full" else "tfjs_incremental"
-        report[key] = {
-            "top1_agreement": float((tfjs.argmax(1) == keras_probabilities.argmax(1)).mean()),
-            "max_abs_probability_difference": float(difference.max()),
-            "mean_abs_probability_difference": float(difference.mean()),
-        }
+    for backend in BACKENDS:
+        results = run_tfjs(model_dir, sequences, backend)
+        report[backend] = {}
+        for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental")):
+            tfjs = np.array([r[name] for r in results])
+            difference = np.abs(tfjs - keras_probabilities)
+            report[backend][engine] = {
+                "top1_agreement": float((tfjs.argmax(1) == keras_probabilities.argmax(1)).mean()),
+                "max_abs_probability_difference": float(difference.max()),
+                "mean_abs_probability_difference": float(difference.mean()),
+            }
     return report
 
 

@@ -34,8 +34,8 @@ from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, 
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize
 
-POOL_BATCHES = 32
-DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir")  # batches drawn at once and grouped by length, so padding stays small
+POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
+DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir")
 
 
 def parse_args(argv):

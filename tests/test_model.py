@@ -48,6 +48,7 @@ def test_shipped_model_runs_the_same_in_tfjs_and_on_the_server(quickdraw_dir):
         pytest.skip(f"no exported model in {MODEL_DIR}")
     report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, PREPROCESSING))
     assert report["drawings"] == 300
-    for engine in ("tfjs_layers_model", "tfjs_incremental"):
-        assert report[engine]["top1_agreement"] >= 0.995
-        assert report[engine]["max_abs_probability_difference"] < 1e-4
+    for backend in ("wasm", "cpu"):
+        for engine in ("tfjs_layers_model", "tfjs_incremental"):
+            assert report[backend][engine]["top1_agreement"] >= 0.995, (backend, engine)
+            assert report[backend][engine]["max_abs_probability_difference"] < 1e-4, (backend, engine)

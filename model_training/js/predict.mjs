@@ -1,9 +1,11 @@
-// Runs the exported TF.js model in node for the parity checks: reads {model_dir, sequences} JSON from
-// the file named in argv[2] (sequences: flat normalised rows), writes to the file argv[3], per sequence, the layers model's
-// probabilities at the last point and the incremental classifier's, fed first half then the whole.
+// Runs the exported TF.js model in node for the parity checks: reads {model_dir, backend, sequences} JSON
+// from the file named in argv[2] (sequences: flat normalised rows), writes to the file argv[3], per
+// sequence, the layers model's probabilities at the last point and the incremental classifier's, fed the
+// first half then the whole.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
 import { IncrementalClassifier } from "../../static/js/sketch_model.js";
 
 export async function loadModelFromDir(dir) {
@@ -14,8 +16,8 @@ export async function loadModelFromDir(dir) {
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
 }
 
-const { model_dir: modelDir, sequences } = JSON.parse(readFileSync(process.argv[2], "utf8"));
-await tf.setBackend("cpu");
+const { model_dir: modelDir, backend, sequences } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialise`);
 const model = await loadModelFromDir(modelDir);
 const classifier = new IncrementalClassifier(tf, model);
 const results = sequences.map((flat) => {

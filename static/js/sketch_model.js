@@ -1,9 +1,15 @@
-// Incremental inference for Inkling's causal Conv1D + LSTM model, with TF.js ops.
+// Incremental inference for Inkling's causal Conv1D + LSTM model.
 //
 // The model is causal: the output at point t depends on points 0..t only. So the classifier keeps the
 // state after every point it has seen, and when the drawing changes it resumes from the longest
 // unchanged prefix: while a person draws, a new point costs one step of each layer instead of a pass
-// over the whole drawing. The result is exactly what the layers model computes (tests check this).
+// over the whole drawing. The result is what the layers model computes (tests check this).
+//
+// Why not `model.predict`: TF.js runs an LSTM as a dozen small ops per time step, and each op costs
+// more in dispatch than in arithmetic. Here everything that can be batched over the new points is one
+// TF.js op (the convolutions, each LSTM's input projection x·W + b); per time step only the recurrent
+// product h·U goes through TF.js, and the gates, a few hundred multiplications, are plain JavaScript
+// on typed arrays.
 //
 // Works in the browser and in node: pass the `tf` namespace and a loaded tf.LayersModel.
 
@@ -21,12 +27,12 @@ export class IncrementalClassifier {
       if (kind === "ZeroPadding2D") {
         causalPadding = config.padding[0][0];
       } else if (kind === "Conv1D") {
-        const size = weights[0].shape[0];
+        const [size, channels, filters] = weights[0].shape;
         if (config.padding !== "valid" || causalPadding !== size - 1 || config.activation !== "relu") {
           throw new Error(`unsupported Conv1D ${layer.name}: needs ${size - 1} zeros in front, valid, relu`);
         }
         causalPadding = 0;
-        this.convs.push({ kernel: weights[0], bias: weights[1], size });
+        this.convs.push({ kernel: weights[0], bias: weights[1], size, channels, filters });
       } else if (kind === "LSTM") {
         if (config.activation !== "tanh" || config.recurrentActivation !== "sigmoid") {
           throw new Error(`unsupported LSTM ${layer.name}: needs tanh and sigmoid activations`);
@@ -42,10 +48,9 @@ export class IncrementalClassifier {
   }
 
   reset() {
-    this.disposeState();
     this.rows = new Float32Array(0); // the normalised rows the state stands for
-    this.convInputs = this.convs.map(() => null); // per conv layer, its input sequence (T, channels)
-    this.h = this.lstms.map(() => []); // per LSTM layer, per point, (1, units)
+    this.convInputs = this.convs.map(() => []); // per conv layer, per point, its input row
+    this.h = this.lstms.map(() => []); // per LSTM layer, per point, Float32Array(units)
     this.c = this.lstms.map(() => []);
   }
 
@@ -61,124 +66,145 @@ export class IncrementalClassifier {
     let prefix = 0;
     const limit = Math.min(n, this.length) * 3;
     while (prefix < limit && rows[prefix] === this.rows[prefix]) prefix++;
-    const reused = Math.floor(prefix / 3);
-    this.truncate(Math.min(reused, n));
-    if (n > this.length) this.advance(rows.subarray(this.length * 3));
+    const reused = Math.min(Math.floor(prefix / 3), n);
+    this.truncate(reused);
+    if (n > reused) this.advance(rows.subarray(reused * 3));
     this.rows = rows.slice(0, n * 3);
-    const probabilities = this.tf.tidy(() => this.classify(this.lastH()).dataSync());
-    return { probabilities, reused: Math.min(reused, n), computed: n - Math.min(reused, n) };
+    return { probabilities: this.classify(this.lastLayerStates().at(-1), 1), reused, computed: n - reused };
   }
 
-  // Probabilities after every point seen so far: (T, classes), the sequence-to-sequence reading.
+  // Probabilities after every point seen so far, one array per point: the sequence-to-sequence reading.
   perPoint() {
-    return this.tf.tidy(() => this.classify(this.tf.concat(this.h[this.h.length - 1], 0)).arraySync());
+    const states = this.lastLayerStates();
+    const units = this.lstms.at(-1).units;
+    const all = this.classify(concatRows(states, units), states.length);
+    const classes = all.length / states.length;
+    return states.map((_, t) => Array.from(all.subarray(t * classes, (t + 1) * classes)));
   }
 
-  lastH() {
-    const hs = this.h[this.h.length - 1];
-    return hs[hs.length - 1];
+  lastLayerStates() {
+    return this.h[this.h.length - 1];
   }
 
-  classify(h) {
+  // Softmax of the dense layer over `count` rows of last-layer states, flat (count * classes).
+  classify(states, count) {
     const tf = this.tf;
-    return tf.softmax(tf.add(tf.matMul(h, this.dense.kernel), this.dense.bias));
+    return this.compute(() => {
+      const h = tf.tensor2d(states, [count, states.length / count]);
+      return tf.softmax(tf.add(tf.matMul(h, this.dense.kernel), this.dense.bias));
+    });
+  }
+
+  // The values of the tensor `build` returns; its intermediates are freed. (The values are read outside
+  // tf.tidy on purpose: tidy searches what it returns for tensors, element by element.)
+  compute(build) {
+    const result = this.tf.tidy(build);
+    const values = result.dataSync();
+    result.dispose();
+    return values;
   }
 
   // Forget everything after the first `points` points.
   truncate(points) {
     if (points >= this.length) return;
-    if (points === 0) {
-      this.reset();
-      return;
-    }
-    const tf = this.tf;
-    this.convInputs = this.convInputs.map((sequence) => {
-      const kept = tf.keep(sequence.slice([0, 0], [points, sequence.shape[1]]));
-      sequence.dispose();
-      return kept;
-    });
-    for (const states of [this.h, this.c]) {
-      for (const perPoint of states) perPoint.splice(points).forEach((t) => t.dispose());
-    }
+    for (const perPoint of [...this.convInputs, ...this.h, ...this.c]) perPoint.length = points;
     this.rows = this.rows.slice(0, points * 3);
   }
 
+  // Runs every layer over the new rows, continuing from the cached state, and caches the new states.
   advance(newRows) {
-    const tf = this.tf;
     const n = newRows.length / 3;
-    const before = this.length;
-    tf.tidy(() => {
-      let x = tf.tensor2d(newRows, [n, 3]);
-      this.convs.forEach((conv, l) => {
-        const previous = this.convInputs[l];
-        const have = Math.min(conv.size - 1, before);
-        const context = have > 0 ? previous.slice([before - have, 0], [have, x.shape[1]]) : null;
-        this.convInputs[l] = tf.keep(previous ? tf.concat([previous, x], 0) : x.clone());
-        if (previous) previous.dispose();
-        x = this.convolve(conv, context, x);
-      });
-      this.lstms.forEach((lstm, l) => {
-        const projected = tf.add(tf.matMul(x, lstm.kernel), lstm.bias);
-        let h = this.h[l].length ? this.h[l][this.h[l].length - 1] : tf.zeros([1, lstm.units]);
-        let c = this.c[l].length ? this.c[l][this.c[l].length - 1] : tf.zeros([1, lstm.units]);
-        for (let t = 0; t < n; t++) {
-          ({ h, c } = this.cell(lstm, projected, t, h, c));
-          this.h[l].push(tf.keep(h));
-          this.c[l].push(tf.keep(c));
-        }
-        x = tf.concat(this.h[l].slice(before), 0);
-      });
+    let x = newRows;
+    this.convs.forEach((conv, l) => {
+      const inputs = this.convInputs[l];
+      const context = inputs.slice(Math.max(0, inputs.length - (conv.size - 1)));
+      for (let t = 0; t < n; t++) inputs.push(x.slice(t * conv.channels, (t + 1) * conv.channels));
+      x = this.convolve(conv, context, x);
+    });
+    this.lstms.forEach((lstm, l) => {
+      const projected = this.project(lstm, x);
+      const hs = this.h[l];
+      const cs = this.c[l];
+      let h = hs.at(-1) ?? new Float32Array(lstm.units);
+      let c = cs.at(-1) ?? new Float32Array(lstm.units);
+      for (let t = 0; t < n; t++) {
+        ({ h, c } = this.cell(lstm, projected, t, h, c));
+        hs.push(h);
+        cs.push(c);
+      }
+      x = concatRows(hs.slice(hs.length - n), lstm.units);
     });
   }
 
-  // Causal convolution of new rows x (n, channels), given up to size - 1 earlier rows (or null).
+  // Causal convolution + relu of new rows x (n * channels), given up to size - 1 earlier input rows.
   convolve(conv, context, x) {
     const tf = this.tf;
-    const have = context ? context.shape[0] : 0;
-    const parts = [];
-    if (conv.size - 1 > have) parts.push(tf.zeros([conv.size - 1 - have, x.shape[1]])); // causal zeros
-    if (context) parts.push(context);
-    parts.push(x);
-    const window = tf.concat(parts, 0).expandDims(0);
-    return tf.relu(tf.add(tf.conv1d(window, conv.kernel, 1, "valid").squeeze([0]), conv.bias));
+    const pad = conv.size - 1;
+    const n = x.length / conv.channels;
+    const window = new Float32Array((pad + n) * conv.channels); // zeros in front: causal padding
+    context.forEach((row, k) => window.set(row, (pad - context.length + k) * conv.channels));
+    window.set(x, pad * conv.channels);
+    return this.compute(() => {
+      const input = tf.tensor3d(window, [1, pad + n, conv.channels]);
+      return tf.relu(tf.add(tf.conv1d(input, conv.kernel, 1, "valid"), conv.bias));
+    });
   }
 
-  // One LSTM step (Keras gate order i, f, g, o), from row t of the projected inputs x·W + b.
+  // x·W + b for all new rows at once: (n * 4 * units), Keras gate order i, f, g, o.
+  project(lstm, x) {
+    const tf = this.tf;
+    const inputs = lstm.kernel.shape[0];
+    return this.compute(() => tf.add(tf.matMul(tf.tensor2d(x, [x.length / inputs, inputs]), lstm.kernel), lstm.bias));
+  }
+
+  // One LSTM step from row t of the projected inputs. Also returns each gate's mean over the units.
   cell(lstm, projected, t, h, c) {
     const tf = this.tf;
-    const z = tf.add(projected.slice([t, 0], [1, 4 * lstm.units]), tf.matMul(h, lstm.recurrent));
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-    const gates = { i: tf.sigmoid(zi), f: tf.sigmoid(zf), g: tf.tanh(zg), o: tf.sigmoid(zo) };
-    const next = tf.add(tf.mul(gates.f, c), tf.mul(gates.i, gates.g));
-    return { h: tf.mul(gates.o, tf.tanh(next)), c: next, gates };
+    const units = lstm.units;
+    const z = this.compute(() => tf.matMul(tf.tensor2d(h, [1, units]), lstm.recurrent));
+    const base = t * 4 * units;
+    const nextH = new Float32Array(units);
+    const nextC = new Float32Array(units);
+    const gates = { input: 0, forget: 0, output: 0 };
+    for (let j = 0; j < units; j++) {
+      const i = sigmoid(z[j] + projected[base + j]);
+      const f = sigmoid(z[units + j] + projected[base + units + j]);
+      const g = Math.tanh(z[2 * units + j] + projected[base + 2 * units + j]);
+      const o = sigmoid(z[3 * units + j] + projected[base + 3 * units + j]);
+      nextC[j] = f * c[j] + i * g;
+      nextH[j] = o * Math.tanh(nextC[j]);
+      gates.input += i / units;
+      gates.forget += f / units;
+      gates.output += o / units;
+    }
+    return { h: nextH, c: nextC, gates };
   }
 
   // The first LSTM layer's gates on a whole drawing, for teaching: per point, the mean of the input,
   // forget and output gates over its units. Leaves the cache alone.
   gateTrace(rows) {
-    const tf = this.tf;
-    const n = rows.length / 3;
-    return tf.tidy(() => {
-      let x = tf.tensor2d(rows, [n, 3]);
-      for (const conv of this.convs) x = this.convolve(conv, null, x);
-      const lstm = this.lstms[0];
-      const projected = tf.add(tf.matMul(x, lstm.kernel), lstm.bias);
-      let h = tf.zeros([1, lstm.units]);
-      let c = tf.zeros([1, lstm.units]);
-      const means = [];
-      for (let t = 0; t < n; t++) {
-        const step = this.cell(lstm, projected, t, h, c);
-        ({ h, c } = step);
-        means.push(tf.stack([tf.mean(step.gates.i), tf.mean(step.gates.f), tf.mean(step.gates.o)]));
-      }
-      const values = tf.stack(means).arraySync();
-      return values.map(([input, forget, output]) => ({ input, forget, output }));
-    });
+    let x = rows;
+    for (const conv of this.convs) x = this.convolve(conv, [], x);
+    const lstm = this.lstms[0];
+    const projected = this.project(lstm, x);
+    let h = new Float32Array(lstm.units);
+    let c = new Float32Array(lstm.units);
+    const trace = [];
+    for (let t = 0; t < rows.length / 3; t++) {
+      const step = this.cell(lstm, projected, t, h, c);
+      ({ h, c } = step);
+      trace.push(step.gates);
+    }
+    return trace;
   }
+}
 
-  disposeState() {
-    if (!this.h) return;
-    for (const sequence of this.convInputs) if (sequence) sequence.dispose();
-    for (const states of [this.h, this.c]) for (const perPoint of states) perPoint.forEach((t) => t.dispose());
-  }
+function sigmoid(x) {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function concatRows(rows, width) {
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((row, k) => flat.set(row, k * width));
+  return flat;
 }
