@@ -18,7 +18,7 @@ VARIANTS = {
     "baseline": [],
     "no augmentation": ["--no-augment"],
     "loss on the last point only": ["--last-weight", "1.0"],
-    "more loss on prefixes (last 0.25)": ["--last-weight", "0.25"],
+    "less loss on prefixes (last 0.5)": ["--last-weight", "0.5"],
     "no real-drawing boost": ["--real-boost", "1"],
     "uniform category sampling": ["--category-power", "0"],
 }

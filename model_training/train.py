@@ -1,6 +1,6 @@
 """Train the sketch LSTM on the `sketch_rnn` dataset, top to bottom.
 
-    python -m model_training.train                       # the shipped configuration (~60 min, 2 cores)
+    python -m model_training.train                       # the shipped configuration (~40 min, 2 cores)
     python -m model_training.train --quick --out /tmp/q  # a tiny model in seconds, for tests
     python -m model_training.train --steps 200000 --batch-size 256 --distribute mirrored   # bigger machines
 
@@ -8,7 +8,7 @@ A run lives in its --out folder: checkpoints (every --checkpoint-minutes and at 
 (training curves), best.h5 (the weights with the best validation top-1) and run.json (its settings and
 data counts). Run the same command again after an interruption and it resumes where it stopped.
 
-Choices, each measured on the real validation drawings (see README, "Training"):
+Choices, each measured on the real validation drawings (see README, "Training choices"):
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
@@ -42,7 +42,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "default")
-    parser.add_argument("--steps", type=int, default=14000)
+    parser.add_argument("--steps", type=int, default=18000)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--warmup-steps", type=int, default=300)
@@ -50,7 +50,7 @@ def parse_args(argv):
     parser.add_argument("--real-boost", type=float, default=4.0)
     parser.add_argument("--category-power", type=float, default=0.5)
     parser.add_argument("--no-augment", action="store_true")
-    parser.add_argument("--last-weight", type=float, default=0.5,
+    parser.add_argument("--last-weight", type=float, default=0.2,
                         help="share of the loss on the last point; the rest is spread over every point (1: last only)")
     parser.add_argument("--eval-every", type=int, default=1000)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
