@@ -86,7 +86,7 @@ function setUp(root) {
       labels: engine.metadata.labels.length,
       metadata: engine.metadata,
       get perPoint() { return engine.classifier.perPoint(); },
-      get trace() { return engine.classifier.gateTrace(rows); },
+      get trace() { return engine.classifier.gateTrace(); },
     };
     for (const widget of widgets) render[widget.dataset.widget](widget, facts);
     root.dataset.drawnPoints = facts.n;

@@ -27,12 +27,12 @@ export class IncrementalClassifier {
       if (kind === "ZeroPadding2D") {
         causalPadding = config.padding[0][0];
       } else if (kind === "Conv1D") {
-        const [size, channels, filters] = weights[0].shape;
+        const [size, channels] = weights[0].shape;
         if (config.padding !== "valid" || causalPadding !== size - 1 || config.activation !== "relu") {
           throw new Error(`unsupported Conv1D ${layer.name}: needs ${size - 1} zeros in front, valid, relu`);
         }
         causalPadding = 0;
-        this.convs.push({ kernel: weights[0], bias: weights[1], size, channels, filters });
+        this.convs.push({ kernel: weights[0], bias: weights[1], size, channels });
       } else if (kind === "LSTM") {
         if (config.activation !== "tanh" || config.recurrentActivation !== "sigmoid") {
           throw new Error(`unsupported LSTM ${layer.name}: needs tanh and sigmoid activations`);
@@ -52,6 +52,7 @@ export class IncrementalClassifier {
     this.convInputs = this.convs.map(() => []); // per conv layer, per point, its input row
     this.h = this.lstms.map(() => []); // per LSTM layer, per point, Float32Array(units)
     this.c = this.lstms.map(() => []);
+    this.gates = []; // per point, the first LSTM layer's mean gate activations, for teaching
   }
 
   get length() {
@@ -107,7 +108,7 @@ export class IncrementalClassifier {
   // Forget everything after the first `points` points.
   truncate(points) {
     if (points >= this.length) return;
-    for (const perPoint of [...this.convInputs, ...this.h, ...this.c]) perPoint.length = points;
+    for (const perPoint of [...this.convInputs, ...this.h, ...this.c, this.gates]) perPoint.length = points;
     this.rows = this.rows.slice(0, points * 3);
   }
 
@@ -128,9 +129,11 @@ export class IncrementalClassifier {
       let h = hs.at(-1) ?? new Float32Array(lstm.units);
       let c = cs.at(-1) ?? new Float32Array(lstm.units);
       for (let t = 0; t < n; t++) {
-        ({ h, c } = this.cell(lstm, projected, t, h, c));
+        const step = this.cell(lstm, projected, t, h, c);
+        ({ h, c } = step);
         hs.push(h);
         cs.push(c);
+        if (l === 0) this.gates.push(step.gates);
       }
       x = concatRows(hs.slice(hs.length - n), lstm.units);
     });
@@ -180,22 +183,10 @@ export class IncrementalClassifier {
     return { h: nextH, c: nextC, gates };
   }
 
-  // The first LSTM layer's gates on a whole drawing, for teaching: per point, the mean of the input,
-  // forget and output gates over its units. Leaves the cache alone.
-  gateTrace(rows) {
-    let x = rows;
-    for (const conv of this.convs) x = this.convolve(conv, [], x);
-    const lstm = this.lstms[0];
-    const projected = this.project(lstm, x);
-    let h = new Float32Array(lstm.units);
-    let c = new Float32Array(lstm.units);
-    const trace = [];
-    for (let t = 0; t < rows.length / 3; t++) {
-      const step = this.cell(lstm, projected, t, h, c);
-      ({ h, c } = step);
-      trace.push(step.gates);
-    }
-    return trace;
+  // The first LSTM layer's gates after each point seen so far, for teaching: per point, the mean of the
+  // input, forget and output gates over its units.
+  gateTrace() {
+    return this.gates.slice();
   }
 }
 
