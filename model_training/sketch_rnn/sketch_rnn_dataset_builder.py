@@ -62,8 +62,11 @@ class SketchRnnConfig(tfds.core.BuilderConfig):
 class SketchRnn(tfds.core.GeneratorBasedBuilder):
     """Quick, Draw! drawings as stroke-3 (dx, dy, pen_lifted) int16 sequences over 345 categories."""
 
-    VERSION = tfds.core.Version("1.0.0")
-    RELEASE_NOTES = {"1.0.0": "First release."}
+    VERSION = tfds.core.Version("1.1.0")
+    RELEASE_NOTES = {
+        "1.0.0": "First release.",
+        "1.1.0": "Rebuilt for the 72,269 real drawings added to the shared simplified/ folder.",
+    }
     BUILDER_CONFIGS = [
         SketchRnnConfig(name="ndjson", description="Local official ndjson: simplified, raw, synthetic."),
         SketchRnnConfig(name="npz", source="npz", description="Local sketch-rnn .npz files."),
