@@ -22,6 +22,7 @@ from tensorflowjs.converters import save_keras_model
 from model_training.config import MODEL_DIR, PREPROCESSING
 from model_training.data import prepare
 from model_training.model import build_model, predict_last
+from model_training.model_package import SCHEMA_VERSION, sha256_of
 from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
@@ -70,8 +71,10 @@ def main(argv=None):
         for path in (Path(scratch) / chosen).iterdir():
             shutil.copy(path, args.out / path.name)
 
-    weights = b"".join(p.read_bytes() for p in sorted(args.out.glob("*.bin")))
+    shards = sorted(args.out.glob("*.bin"))
+    weights = b"".join(p.read_bytes() for p in shards)
     metadata = {
+        "schema_version": SCHEMA_VERSION,  # model_training/model_package.py checks what follows
         "name": "inkling-sketch-lstm",
         "version": f"{datetime.date.today():%Y.%m.%d}-{hashlib.sha256(weights).hexdigest()[:8]}",
         "labels": CATEGORIES,
@@ -84,6 +87,7 @@ def main(argv=None):
         "training_data": run["data"],
         "training": {k: run["args"][k] for k in TRAINING_SETTINGS},
         "dataset": run["dataset"],
+        "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
         "metrics": None,  # filled in by model_training.evaluate
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")

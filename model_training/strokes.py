@@ -20,6 +20,8 @@ from model_training.config import PREPROCESSING
 # Bounds that reject absurd input before any work is done.
 MAX_COORDINATE = 1e6
 MAX_INPUT_POINTS = 20000
+# Longest run of points simplified as one (see _rdp_keep); far above any real stroke's points.
+RDP_WINDOW = 1024
 
 
 class DrawingError(ValueError):
@@ -60,7 +62,8 @@ def validate_drawing(drawing):
         if n == 0 or any(len(c) != n for c in columns):
             raise DrawingError(f"stroke {i} must have equally long, non-empty coordinate lists")
         for v in columns[0] + columns[1]:
-            if not math.isfinite(v) or abs(v) > MAX_COORDINATE:
+            # One comparison refuses NaN, infinities and integers too large for a float alike.
+            if not abs(v) <= MAX_COORDINATE:
                 raise DrawingError(f"stroke {i} has a non-finite or absurd coordinate")
         total += n
         if total > MAX_INPUT_POINTS:
@@ -76,23 +79,32 @@ def is_simplified(strokes):
 
 
 def _resample(xs, ys, spacing):
-    """Points every `spacing` along the polyline, keeping its first and last point."""
+    """The points every `spacing` along the polyline that simplification can keep, and no others.
+
+    RDP (below) keeps the point farthest from a line; along one segment that distance peaks at an end, so of
+    the points on each input segment only the first and the last can be kept. Emitting just those makes this
+    linear in the number of input points, whatever their spacing (a long zig-zag would otherwise become
+    millions of points). The stroke's first and last points are kept as they are.
+    """
     if len(xs) < 2:
         return list(xs), list(ys)
     out_x, out_y = [xs[0]], [ys[0]]
     carried = 0.0  # arc length walked since the last emitted point
     for i in range(1, len(xs)):
-        x0, y0, x1, y1 = xs[i - 1], ys[i - 1], xs[i], ys[i]
-        dx = x1 - x0
-        dy = y1 - y0
+        x0, y0 = xs[i - 1], ys[i - 1]
+        dx = xs[i] - x0
+        dy = ys[i] - y0
         length = math.sqrt(dx * dx + dy * dy)
-        position = spacing - carried  # distance along this segment of the next point
-        while position <= length:
+        first = spacing - carried  # distance along this segment of its first point
+        if first > length:
+            carried += length
+            continue
+        last = first + math.floor((length - first) / spacing) * spacing
+        for position in (first, last) if last > first else (first,):
             t = position / length
             out_x.append(x0 + dx * t)
             out_y.append(y0 + dy * t)
-            position += spacing
-        carried = length - (position - spacing)
+        carried = length - last
     if out_x[-1] != xs[-1] or out_y[-1] != ys[-1]:
         out_x.append(xs[-1])
         out_y.append(ys[-1])
@@ -100,32 +112,38 @@ def _resample(xs, ys, spacing):
 
 
 def _rdp_keep(xs, ys, epsilon):
-    """Ramer-Douglas-Peucker: indices of the points kept, iteratively (long strokes, no recursion)."""
+    """Ramer-Douglas-Peucker: indices of the points kept, iteratively (long strokes, no recursion).
+
+    A stroke is simplified in windows of RDP_WINDOW points that share their ends, so the work is at most
+    linear in its length times the window; real strokes fit in one window and get plain RDP. Distances are
+    computed with numpy, element by element in the same IEEE operations as static/js/strokes.js.
+    """
     n = len(xs)
-    keep = [False] * n
+    if n <= 2:
+        return list(range(n))
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    keep = np.zeros(n, dtype=bool)
     keep[0] = keep[n - 1] = True
-    stack = [(0, n - 1)]
+    stack = [(start, min(start + RDP_WINDOW - 1, n - 1)) for start in range(0, n - 1, RDP_WINDOW - 1)]
+    keep[[last for _, last in stack]] = True
     while stack:
         first, last = stack.pop()
+        if last - first < 2:
+            continue
         ax, ay = xs[first], ys[first]
         bx = xs[last] - ax
         by = ys[last] - ay
         norm = math.sqrt(bx * bx + by * by)
-        best, best_index = -1.0, -1
-        for i in range(first + 1, last):
-            px = xs[i] - ax
-            py = ys[i] - ay
-            if norm == 0:
-                d = math.sqrt(px * px + py * py)
-            else:
-                d = abs(bx * py - by * px) / norm
-            if d > best:
-                best, best_index = d, i
-        if best > epsilon:
+        px = xs[first + 1 : last] - ax
+        py = ys[first + 1 : last] - ay
+        d = np.sqrt(px * px + py * py) if norm == 0 else np.abs(bx * py - by * px) / norm
+        best_index = int(np.argmax(d))  # the first of equally distant points, as a strict > scan finds
+        if d[best_index] > epsilon:
+            best_index += first + 1
             keep[best_index] = True
             stack.append((first, best_index))
             stack.append((best_index, last))
-    return [i for i in range(n) if keep[i]]
+    return np.flatnonzero(keep).tolist()
 
 
 def _round(v):
@@ -138,7 +156,10 @@ def simplify(strokes, params=PREPROCESSING):
     all_y = [v for s in strokes for v in s[1]]
     min_x, min_y = min(all_x), min(all_y)
     extent = max(max(all_x) - min_x, max(all_y) - min_y)
+    # An extent too small to divide by (5e-324, say) is a single point, like an extent of 0.
     scale = params["canvas_size"] / extent if extent > 0 else 1.0
+    if not math.isfinite(scale):
+        scale = 1.0
     simplified = []
     for s in strokes:
         xs = [(x - min_x) * scale for x in s[0]]
@@ -200,10 +221,9 @@ def validate_stroke3(rows):
             or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in row)
         ):
             raise DrawingError(f"row {i} must be [dx, dy, pen] numbers")
-        if not (math.isfinite(row[0]) and math.isfinite(row[1])):
-            raise DrawingError(f"row {i} has a non-finite offset")
-        if abs(row[0]) > MAX_COORDINATE or abs(row[1]) > MAX_COORDINATE:
-            raise DrawingError(f"row {i} has an absurd offset")
+        # One comparison refuses NaN, infinities and integers too large for a float alike.
+        if not (abs(row[0]) <= MAX_COORDINATE and abs(row[1]) <= MAX_COORDINATE):
+            raise DrawingError(f"row {i} has a non-finite or absurd offset")
         if row[2] not in (0, 1):
             raise DrawingError(f"row {i}: pen must be 0 or 1")
     return np.array(rows, dtype=np.float64)

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup: Python virtual environment, front-end libraries from npm into static/vendor/.
+#   scripts/setup.sh        everything: training, evaluation and the tests too (TensorFlow)
+#   scripts/setup.sh web    only what serving the app needs (no TensorFlow), for scripts/run.sh
 # Each step runs only when its inputs changed since the last successful run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,12 +11,16 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $PYTHON"
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.requirements.sha256
+if [ "${1:-all}" = web ]; then
+  requirements=(requirements-web.txt) stamp=.venv/.requirements-web.sha256
+else
+  requirements=(requirements.txt requirements-web.txt) stamp=.venv/.requirements.sha256
+fi
 if ! sha256sum --check --status "$stamp" 2>/dev/null; then
-  echo "setup: installing Python packages (first time: a few minutes)"
+  echo "setup: installing Python packages from ${requirements[0]} (first time: a few minutes)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.txt
-  sha256sum requirements.txt > "$stamp"
+  .venv/bin/python -m pip install --quiet -r "${requirements[0]}"
+  sha256sum "${requirements[@]}" > "$stamp"
 fi
 
 stamp=node_modules/.package-lock.sha256

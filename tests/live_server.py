@@ -1,5 +1,5 @@
-"""The app on a real HTTP server (gunicorn, as scripts/run.sh starts it) on 127.0.0.1, for tests and
-benchmarks."""
+"""The app on a real HTTP server (gunicorn with webapp/gunicorn.conf.py, as scripts/run.sh starts it) on
+127.0.0.1, for tests and benchmarks."""
 
 import contextlib
 import os
@@ -24,15 +24,17 @@ def free_port():
 
 
 @contextlib.contextmanager
-def live_server(model_dir=None, workers=1, log_path=os.devnull):
-    """Yields the base URL once /healthz answers (200, or 503 when the model is missing)."""
+def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None):
+    """Yields the base URL once /healthz answers (200, or 503 when the model is missing); `env` adds
+    environment variables (INKLING_* settings) for the server."""
     port = free_port()
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     if model_dir:
         env["INKLING_MODEL_DIR"] = str(model_dir)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "webapp:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", "webapp/gunicorn.conf.py", "-w", str(workers),
+             "-b", f"127.0.0.1:{port}", "webapp:create_app()"],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

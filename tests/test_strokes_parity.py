@@ -17,7 +17,7 @@ def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
     assert len(drawings) >= 300
     request = tmp_path / "drawings.json"
     request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
-    result = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "js" / "strokes_cli.mjs"), str(request)],
+    result = subprocess.run(["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
                             capture_output=True, text=True, check=True)
     javascript = json.loads(result.stdout)
     for drawing, js in zip(drawings, javascript, strict=True):

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from model_training.config import PROJECT_ROOT, WEBAPP
-from webapp import api, errors, learn, pages, security
+from webapp import api, errors, learn, pages, request_body, security
 from webapp.inference import Predictor
 
 
@@ -25,6 +25,11 @@ def create_app(test_config=None):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app.extensions["predictor"] = Predictor(app.config["MODEL_DIR"])
+    # No redirect for a missing or doubled slash: Werkzeug would build its absolute URL from the client's
+    # Host header, and send people wherever that says.
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    request_body.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(learn.bp)

@@ -19,6 +19,16 @@ class RequestError(ValueError):
         self.status = status
 
 
+def parse_json(text):
+    """A request body's JSON, or RequestError (400) saying why not; never an unhandled exception."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise RequestError("malformed JSON: nested too deeply", 400) from None
+    except ValueError as error:  # JSONDecodeError, and integers longer than Python converts
+        raise RequestError(f"malformed JSON: {error}", 400) from None
+
+
 def parse_prediction_request(payload):
     """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>}, optional "top_k".
 
@@ -58,9 +68,9 @@ def api_predict():
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
     try:
-        payload = json.loads(request.get_data(as_text=True))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return jsonify(error=f"malformed JSON: {error}"), 400
+        payload = parse_json(request.get_data())
+    except RequestError as error:
+        return jsonify(error=str(error)), error.status
     body, status = predict(payload)
     return jsonify(body), status
 

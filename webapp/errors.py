@@ -15,9 +15,11 @@ def wants_json():
 def init_app(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
+        # Keep what the exception says beyond its body, such as the Allow header of a 405.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            return jsonify(error=error.name, detail=error.description), error.code
-        return render_template("error.html", error=error), error.code
+            return jsonify(error=error.name, detail=error.description), error.code, headers
+        return render_template("error.html", error=error), error.code, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -1,11 +1,10 @@
 """Pages for people: the drawing page, the model page, and the server-side guesses fragment (htmx)."""
 
-import json
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 
-from webapp.api import predict
+from webapp.api import RequestError, parse_json, predict
 
 bp = Blueprint("pages", __name__)
 
@@ -20,27 +19,18 @@ def index():
 def predict_fragment():
     """The guesses list rendered on the server: the fallback when the browser cannot run the model."""
     try:
-        payload = {"strokes": json.loads(request.form.get("strokes", ""))}
-    except json.JSONDecodeError:
-        payload = {"strokes": None}
-    body, status = predict(payload)
+        body, status = predict({"strokes": parse_json(request.form.get("strokes", ""))})
+    except RequestError as error:
+        body, status = {"error": str(error)}, error.status
     return render_template("_guesses.html", result=body, engine="server"), status
-
-
-def model_files():
-    folder = Path(current_app.config["MODEL_DIR"])
-    metrics_path = folder / "metrics.json"
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else None
-    plots = sorted(p.name for p in folder.glob("*.png"))
-    return metrics, plots
 
 
 @bp.get("/model")
 def model_page():
     predictor = current_app.extensions["predictor"]
-    metrics, plots = model_files()
+    plots = sorted(p.name for p in Path(current_app.config["MODEL_DIR"]).glob("*.png"))
     return render_template("model.html", metadata=predictor.metadata, error=predictor.error,
-                           metrics=metrics, plots=plots)
+                           metrics=predictor.metrics, plots=plots)
 
 
 @bp.get("/model/files/<path:name>")

@@ -4,6 +4,12 @@
 // A drawing in the raw format is [[xs, ys, ts], ...] per stroke (what the canvas records);
 // stroke-3 is [[dx, dy, penLifted], ...]; `params` is metadata.json's "preprocessing" object.
 
+// Longest run of points simplified as one (see rdpKeep); far above any real stroke's points.
+const RDP_WINDOW = 1024;
+
+// The points every `spacing` along the polyline that simplification can keep: of the points on each input
+// segment only the first and the last (RDP's distance to a line peaks at a segment's end), so the work is
+// linear in the number of input points, whatever their spacing.
 function resample(xs, ys, spacing) {
   if (xs.length < 2) return [xs.slice(), ys.slice()];
   const outX = [xs[0]];
@@ -14,28 +20,38 @@ function resample(xs, ys, spacing) {
     const dx = xs[i] - x0;
     const dy = ys[i] - y0;
     const length = Math.sqrt(dx * dx + dy * dy);
-    let position = spacing - carried;
-    while (position <= length) {
+    const first = spacing - carried; // distance along this segment of its first point
+    if (first > length) {
+      carried += length;
+      continue;
+    }
+    const last = first + Math.floor((length - first) / spacing) * spacing;
+    for (const position of last > first ? [first, last] : [first]) {
       const t = position / length;
       outX.push(x0 + dx * t);
       outY.push(y0 + dy * t);
-      position += spacing;
     }
-    carried = length - (position - spacing);
+    carried = length - last;
   }
-  const last = xs.length - 1;
-  if (outX[outX.length - 1] !== xs[last] || outY[outY.length - 1] !== ys[last]) {
-    outX.push(xs[last]);
-    outY.push(ys[last]);
+  const end = xs.length - 1;
+  if (outX[outX.length - 1] !== xs[end] || outY[outY.length - 1] !== ys[end]) {
+    outX.push(xs[end]);
+    outY.push(ys[end]);
   }
   return [outX, outY];
 }
 
+// Ramer-Douglas-Peucker in windows of RDP_WINDOW points that share their ends: at most linear work per point.
 function rdpKeep(xs, ys, epsilon) {
   const n = xs.length;
   const keep = new Array(n).fill(false);
   keep[0] = keep[n - 1] = true;
-  const stack = [[0, n - 1]];
+  const stack = [];
+  for (let start = 0; start < n - 1; start += RDP_WINDOW - 1) {
+    const last = Math.min(start + RDP_WINDOW - 1, n - 1);
+    keep[last] = true;
+    stack.push([start, last]);
+  }
   while (stack.length) {
     const [first, last] = stack.pop();
     const ax = xs[first], ay = ys[first];
@@ -75,7 +91,9 @@ export function simplify(strokes, params) {
     for (const y of s[1]) { if (y < minY) minY = y; if (y > maxY) maxY = y; }
   }
   const extent = Math.max(maxX - minX, maxY - minY);
-  const scale = extent > 0 ? params.canvas_size / extent : 1.0;
+  // An extent too small to divide by (5e-324, say) is a single point, like an extent of 0.
+  let scale = extent > 0 ? params.canvas_size / extent : 1.0;
+  if (!Number.isFinite(scale)) scale = 1.0;
   return strokes.map((s) => {
     const [xs, ys] = resample(s[0].map((x) => (x - minX) * scale), s[1].map((y) => (y - minY) * scale),
       params.resample_spacing);

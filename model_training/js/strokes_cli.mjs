@@ -1,0 +1,15 @@
+// Runs static/js/strokes.js on drawings, for the parity test and the worst-case benchmark: reads
+// {params, drawings} JSON from the file named in argv[2], prints [{stroke3, normalized, ms}] as JSON
+// (ms: the time drawingToStroke3 and normalize took for that drawing).
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { drawingToStroke3, normalize } from "../../static/js/strokes.js";
+
+const { params, drawings } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const results = drawings.map((drawing) => {
+  const started = performance.now();
+  const stroke3 = drawingToStroke3(drawing, params);
+  const normalized = Array.from(normalize(stroke3, params));
+  return { stroke3, normalized, ms: performance.now() - started };
+});
+process.stdout.write(JSON.stringify(results));

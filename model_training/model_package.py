@@ -1,0 +1,160 @@
+"""The exported model as files: model.json, weight shards and metadata.json, checked before use.
+
+Free of TensorFlow on purpose: the web server reads the package with numpy alone. `model_training.export`
+writes the package (with SCHEMA_VERSION and a sha256 of every weight file in metadata.json); the server
+reads it through `load_package`, which refuses a package whose metadata lacks a field or holds an
+absurd value, or whose weights do not match their checksums.
+"""
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+QUANTISED = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
+
+
+class ModelPackageError(ValueError):
+    """The package cannot be used; the message says what is wrong without naming server paths."""
+
+
+def sha256_of(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def decode_weights(manifest, read_file):
+    """{name: float32 array} from a weightsManifest, decoded as TF.js decodes it; read_file(path) -> bytes."""
+    weights = {}
+    for group in manifest:
+        data = b"".join(read_file(path) for path in group["paths"])
+        offset = 0
+        for spec in group["weights"]:
+            count = int(np.prod(spec["shape"], dtype=np.int64))
+            quantization = spec.get("quantization")
+            dtype = np.dtype(QUANTISED[quantization["dtype"]] if quantization else spec["dtype"])
+            if offset + count * dtype.itemsize > len(data):
+                raise ModelPackageError(f"the weight files are shorter than model.json says ({spec['name']})")
+            values = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            offset += count * dtype.itemsize
+            if quantization and quantization["dtype"] != "float16":
+                values = values * quantization["scale"] + quantization["min"]  # TF.js: float64, then float32
+            weights[spec["name"]] = values.astype(np.float32).reshape(spec["shape"])
+    return weights
+
+
+def _positive_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _positive_int(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _fraction(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _group_rows(rows):
+    """Accuracy rows by category group, as model_training.evaluate writes them."""
+    return isinstance(rows, list) and all(
+        isinstance(r, dict) and isinstance(r.get("name"), str) and _count(r.get("drawings"))
+        and all(_fraction(r.get(k)) for k in ("top1", "top3", "top5")) for r in rows)
+
+
+def _quantization(value):
+    return (isinstance(value, dict) and isinstance(value.get("candidates"), dict)
+            and isinstance(value["candidates"].get(value.get("chosen")), dict)
+            and _count(value["candidates"][value["chosen"]].get("weights_bytes")))
+
+
+# What the server and the pages read from metadata.json, each with the check its value must pass.
+REQUIRED = {
+    "schema_version": lambda v: v == SCHEMA_VERSION,
+    "name": lambda v: isinstance(v, str) and v,
+    "version": lambda v: isinstance(v, str) and v,
+    "labels": lambda v: isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) and len(set(v)) == len(v),
+    "preprocessing": lambda v: isinstance(v, dict),
+    "architecture": lambda v: (isinstance(v, dict) and isinstance(v.get("conv_filters"), list)
+                               and isinstance(v.get("lstm_units"), list) and _positive_int(v.get("conv_kernel"))
+                               and all(_positive_int(u) for u in v["conv_filters"] + v["lstm_units"])),
+    "parameters": _positive_int,
+    "max_points": _positive_int,
+    "quantization": _quantization,
+    "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
+    "metrics": lambda v: v is None or (isinstance(v, dict) and _group_rows(v.get("groups"))),
+    "weights": lambda v: isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items()),
+}
+PREPROCESSING_CHECKS = {
+    "canvas_size": _positive_number,
+    "resample_spacing": _positive_number,
+    "rdp_epsilon": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0,
+    "delta_scale": _positive_number,
+    "max_points": _positive_int,
+}
+
+
+def validate_metadata(metadata):
+    """Every problem with a metadata.json object, as a list of sentences (empty when it is sound)."""
+    if not isinstance(metadata, dict):
+        return ["metadata.json is not a JSON object"]
+    problems = []
+    for field, check in REQUIRED.items():
+        if field not in metadata:
+            problems.append(f"metadata.json has no '{field}'")
+        elif not check(metadata[field]):
+            problems.append(f"metadata.json has an invalid '{field}'")
+    preprocessing = metadata.get("preprocessing")
+    if isinstance(preprocessing, dict):
+        for field, check in PREPROCESSING_CHECKS.items():
+            if not check(preprocessing.get(field)):
+                problems.append(f"metadata.json's preprocessing has no valid '{field}'")
+    return problems
+
+
+def metrics_are_sound(metrics):
+    """metrics.json holds what the model page reads."""
+    return (isinstance(metrics, dict) and _count(metrics.get("test_drawings")) and _group_rows(metrics.get("groups"))
+            and isinstance(metrics.get("partial"), dict) and all(_fraction(v) for v in metrics["partial"].values())
+            and isinstance(metrics.get("per_category"), dict) and all(
+                isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
+                for v in metrics["per_category"].values()))
+
+
+def load_package(folder):
+    """(metadata, model_json, weights) from an exported model folder, checked; raises ModelPackageError."""
+    folder = Path(folder)
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text())
+        model_json = json.loads((folder / "model.json").read_text())
+    except FileNotFoundError as error:
+        raise ModelPackageError(f"{Path(error.filename).name} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"a model file is not readable JSON ({type(error).__name__})") from None
+    problems = validate_metadata(metadata)
+    if problems:
+        raise ModelPackageError("; ".join(problems))
+    try:
+        manifest = model_json["weightsManifest"]
+        shards = [path for group in manifest for path in group["paths"]]
+    except (KeyError, TypeError):
+        raise ModelPackageError("model.json has no valid weightsManifest") from None
+    if sorted(shards) != sorted(metadata["weights"]):
+        raise ModelPackageError("model.json's weight files are not the ones metadata.json has checksums for")
+    for name, expected in metadata["weights"].items():
+        path = folder / name
+        if Path(name).name != name or not path.is_file():
+            raise ModelPackageError(f"weight file {Path(name).name} is missing")
+        if sha256_of(path) != expected:
+            raise ModelPackageError(f"weight file {name} does not match its checksum in metadata.json")
+    try:
+        weights = decode_weights(manifest, lambda path: (folder / path).read_bytes())
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelPackageError(f"model.json's weightsManifest cannot be decoded ({error})") from None
+    return metadata, model_json, weights

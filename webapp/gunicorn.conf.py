@@ -1,0 +1,43 @@
+"""How gunicorn serves Inkling: `gunicorn -c webapp/gunicorn.conf.py "webapp:create_app()"`.
+
+scripts/run.sh and the tests' live server both start it this way. gevent workers, as gunicorn's design
+notes advise for serving clients directly: each connection is a greenlet, so clients that send slowly,
+or stall, hold a few KiB each instead of a worker. Inference is a few milliseconds of numpy per request.
+Nothing of the app is imported here: the master must not import it before a worker has monkey-patched.
+"""
+
+import html
+import os
+
+# One BLAS thread per worker, set before any worker imports numpy: there is a worker per core already.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WORKERS", os.cpu_count() or 1))
+worker_class = "gevent"
+worker_connections = 1000  # open connections per worker, slow ones included
+keepalive = 5  # seconds an idle connection, or one still sending its headers, is kept
+timeout = 30  # a worker that stops answering gunicorn's heartbeat for this long is replaced
+graceful_timeout = 10
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+
+def post_worker_init(worker):
+    """gunicorn's own error responses (a malformed request line, too many headers) get the security
+    headers every response of the app carries."""
+    import gunicorn.util
+
+    from webapp.security import HEADERS
+
+    def write_error(sock, status_int, reason, message):
+        body = (f"<!doctype html><title>{reason}</title><h1>{status_int} {reason}</h1>"
+                f"<p>{html.escape(message)}</p>\n").encode()
+        head = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
+        gunicorn.util.write_nonblock(sock, (
+            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n{head}\r\n").encode("latin-1") + body)
+
+    gunicorn.util.write_error = write_error
