@@ -1,11 +1,12 @@
-"""Parity of the two engines: the exported model run by TF.js in node (wasm and cpu backends, the page's
-first two choices) against the same weights run by tf_keras on the server, on real test drawings.
+"""Parity of the engines: the exported model run by TF.js in node (wasm and cpu backends, the page's first
+two choices) and by the server's numpy engine, against the same weights run by tf_keras, on real test
+drawings.
 
     python -m model_training.parity --model-dir static/model [--drawings 300]
 
 Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
-classifier the page uses (fed the first half of each drawing, then the whole), per backend; prints them and
-writes JSON.
+classifier the page uses (fed the first half of each drawing, then the whole), per backend, and for the
+server's webapp/sketch_model.py; prints them and writes JSON.
 """
 
 import argparse
@@ -22,7 +23,9 @@ from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
 from model_training.sketch_rnn import split_for_key
 from model_training.strokes import DrawingError, drawing_to_stroke3, normalize
+from model_training.model_package import load_package
 from model_training.tfjs_model import load_tfjs_model, read_metadata
+from webapp.sketch_model import SketchModel
 
 NODE_SCRIPT = Path(__file__).resolve().parent / "js" / "predict.mjs"
 BACKENDS = ("wasm", "cpu")
@@ -58,21 +61,24 @@ def run_tfjs(model_dir, sequences, backend):
         return json.loads(response.read_text())["results"]
 
 
+def agreement(probabilities, reference):
+    difference = np.abs(probabilities - reference)
+    return {"top1_agreement": float((probabilities.argmax(1) == reference.argmax(1)).mean()),
+            "max_abs_probability_difference": float(difference.max()),
+            "mean_abs_probability_difference": float(difference.mean())}
+
+
 def parity(model_dir, sequences):
-    """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend."""
+    """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend and the server."""
     keras_probabilities = predict_last(load_tfjs_model(model_dir), sequences)
     report = {"drawings": len(sequences)}
     for backend in BACKENDS:
         results = run_tfjs(model_dir, sequences, backend)
-        report[backend] = {}
-        for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental")):
-            tfjs = np.array([r[name] for r in results])
-            difference = np.abs(tfjs - keras_probabilities)
-            report[backend][engine] = {
-                "top1_agreement": float((tfjs.argmax(1) == keras_probabilities.argmax(1)).mean()),
-                "max_abs_probability_difference": float(difference.max()),
-                "mean_abs_probability_difference": float(difference.mean()),
-            }
+        report[backend] = {engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
+                           for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))}
+    _, model_json, weights = load_package(model_dir)
+    server = SketchModel(model_json, weights)
+    report["server"] = {"numpy": agreement(np.stack([server.probabilities(s) for s in sequences]), keras_probabilities)}
     return report
 
 

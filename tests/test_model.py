@@ -43,7 +43,7 @@ def test_outputs_are_causal(model):
     np.testing.assert_allclose(predict_steps(model, [changed])[0][:30], whole[:30], atol=1e-5)
 
 
-def test_shipped_model_runs_the_same_in_tfjs_and_on_the_server(quickdraw_dir):
+def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(quickdraw_dir):
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")
     report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, PREPROCESSING))
@@ -52,3 +52,5 @@ def test_shipped_model_runs_the_same_in_tfjs_and_on_the_server(quickdraw_dir):
         for engine in ("tfjs_layers_model", "tfjs_incremental"):
             assert report[backend][engine]["top1_agreement"] >= 0.995, (backend, engine)
             assert report[backend][engine]["max_abs_probability_difference"] < 1e-4, (backend, engine)
+    assert report["server"]["numpy"]["top1_agreement"] == 1.0
+    assert report["server"]["numpy"]["max_abs_probability_difference"] < 1e-5
