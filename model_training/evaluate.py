@@ -1,11 +1,14 @@
 """Evaluate the exported model on the real drawings of the test split, and write what the app shows.
 
     python -m model_training.evaluate --model-dir static/model
+    python -m model_training.evaluate --teacher ../shared/teachers/doodlenet/doodlenet.h5   # and the teacher
 
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
 drawings, with neither), accuracy on partial drawings, and the most confused pairs.
 Writes metrics.json and PNG plots into --model-dir, and the summary into its metadata.json.
+With --teacher, the teacher is scored on the same drawings and the same prefixes (it is not causal: each
+prefix is rendered on its own), and metrics.json holds both, for the model page to compare.
 Synthetic drawings never enter these numbers: the test split holds real drawings only.
 """
 
@@ -26,6 +29,7 @@ from model_training.config import MODEL_DIR  # noqa: E402
 from model_training.data import add_dataset_arguments, prepare, split_counts  # noqa: E402
 from model_training.model import predict_steps  # noqa: E402
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
+from model_training.teacher import Teacher, TeacherError, predict_prefixes  # noqa: E402
 from model_training.tfjs_model import load_tfjs_model, read_metadata  # noqa: E402
 from model_training.train import load_split  # noqa: E402
 
@@ -56,6 +60,28 @@ def at_fraction(steps, fraction):
     return np.stack([p[max(1, math.ceil(fraction * len(p))) - 1] for p in steps])
 
 
+def group_rows(by_fraction, labels, groups):
+    """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there."""
+    rows = []
+    for name, members in groups.items():
+        selected = members[labels]
+        row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
+        for k in (1, 3, 5):
+            row[f"top{k}"] = float(topk_hits(by_fraction[1.0][selected], labels[selected], k).mean()) if selected.any() else 0.0
+        row["top1_by_fraction"] = {str(f): float(topk_hits(p[selected], labels[selected], 1).mean()) if selected.any()
+                                   else 0.0 for f, p in by_fraction.items()}
+        rows.append(row)
+    return rows
+
+
+def print_rows(title, rows):
+    print(f"{title:<36}{'n':>6}{'top-1':>8}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
+    for row in rows:
+        f = row["top1_by_fraction"]
+        print(f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
+              f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}")
+
+
 def plot_training_curves(history, path):
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     left.plot([h["step"] for h in history["train"]], [h["loss"] for h in history["train"]])
@@ -73,7 +99,8 @@ def plot_training_curves(history, path):
 def plot_partial(curves, path):
     figure, axis = plt.subplots(figsize=(6, 3.8))
     for name, values in curves.items():
-        axis.plot([f * 100 for f in FRACTIONS], values, marker="o", label=name)
+        axis.plot([f * 100 for f in FRACTIONS], values, marker="o", label=name,
+                  linestyle="--" if name.startswith("teacher") else "-")
     axis.set(title="Top-1 against the part of the drawing seen", xlabel="% of points drawn", ylabel="top-1",
              ylim=(0, 1))
     axis.legend(fontsize=8)
@@ -96,8 +123,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    parser.add_argument("--teacher", type=Path, default=None, help="also score this bitmap teacher")
     args = parser.parse_args(argv)
 
+    try:
+        teacher = Teacher(args.teacher) if args.teacher else None
+    except TeacherError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     builder = prepare(args)
     model = load_tfjs_model(args.model_dir)
     test_x, test_y, test_synthetic = load_split(builder, "test", real_only=True)
@@ -105,19 +138,8 @@ def main(argv=None):
     steps = predict_steps(model, test_x)
     full = at_fraction(steps, 1.0)
     groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder))}
-
-    rows = []
-    partial_curves = {}
-    for name, members in groups.items():
-        selected = members[test_y]
-        labels = test_y[selected]
-        row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
-        for k in (1, 3, 5):
-            row[f"top{k}"] = float(topk_hits(full[selected], labels, k).mean()) if selected.any() else 0.0
-        partial_curves[name] = [float(topk_hits(at_fraction(steps, f)[selected], labels, 1).mean())
-                                if selected.any() else 0.0 for f in FRACTIONS]
-        row["top1_by_fraction"] = dict(zip(map(str, FRACTIONS), partial_curves[name]))
-        rows.append(row)
+    rows = group_rows({f: at_fraction(steps, f) for f in FRACTIONS}, test_y, groups)
+    partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 
     predicted = full.argmax(axis=1)
     per_category = {}
@@ -136,11 +158,15 @@ def main(argv=None):
         "dataset": builder.info.full_name,
     }
 
-    print(f"{'real test drawings':<36}{'n':>6}{'top-1':>8}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
-    for row in rows:
-        f = row["top1_by_fraction"]
-        print(f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
-              f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}")
+    print_rows("real test drawings", rows)
+    if teacher:
+        prefixes = predict_prefixes(teacher, test_x, FRACTIONS)
+        teacher_rows = group_rows({f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, test_y, groups)
+        metrics["teacher"] = {"name": args.teacher.name, "rendering": teacher.rendering, "groups": teacher_rows,
+                              "parameters": int(teacher.model.count_params()),
+                              "file_bytes": args.teacher.stat().st_size}
+        partial_curves[f"teacher, {rows[0]['name']}"] = list(teacher_rows[0]["top1_by_fraction"].values())
+        print_rows(f"teacher {args.teacher.name}", teacher_rows)
     print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))
 
     (args.model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")

@@ -30,6 +30,7 @@ from model_training.train import load_split
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
 TRAINING_SETTINGS = ("steps", "batch_size", "lr", "warmup_steps", "clipnorm", "real_boost", "category_power",
                      "no_augment", "last_weight", "seed")
+DISTILLATION_SETTINGS = ("teacher_weight", "temperature", "teacher_fractions")
 
 
 def top1(model, sequences, labels):
@@ -86,6 +87,10 @@ def main(argv=None):
         "quantization": {"chosen": chosen, "float32_validation_top1": reference, "candidates": candidates},
         "training_data": run["data"],
         "training": {k: run["args"][k] for k in TRAINING_SETTINGS},
+        # The teacher's file name and how it was used; the teacher itself is never exported.
+        "distillation": ({"teacher": Path(run["args"]["teacher"]).name,
+                          **{k: run["args"][k] for k in DISTILLATION_SETTINGS}}
+                         if run["args"].get("teacher", "None") != "None" else None),
         "dataset": run["dataset"],
         "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
         "metrics": None,  # filled in by model_training.evaluate

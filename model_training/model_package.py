@@ -65,7 +65,9 @@ def _group_rows(rows):
     """Accuracy rows by category group, as model_training.evaluate writes them."""
     return isinstance(rows, list) and all(
         isinstance(r, dict) and isinstance(r.get("name"), str) and _count(r.get("drawings"))
-        and all(_fraction(r.get(k)) for k in ("top1", "top3", "top5")) for r in rows)
+        and all(_fraction(r.get(k)) for k in ("top1", "top3", "top5"))
+        and isinstance(r.get("top1_by_fraction"), dict) and _fraction(r["top1_by_fraction"].get("0.5"))
+        and all(_fraction(v) for v in r["top1_by_fraction"].values()) for r in rows)
 
 
 def _quantization(value):
@@ -124,7 +126,11 @@ def metrics_are_sound(metrics):
             and isinstance(metrics.get("partial"), dict) and all(_fraction(v) for v in metrics["partial"].values())
             and isinstance(metrics.get("per_category"), dict) and all(
                 isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
-                for v in metrics["per_category"].values()))
+                for v in metrics["per_category"].values())
+            and ("teacher" not in metrics or (isinstance(metrics["teacher"], dict)
+                                              and isinstance(metrics["teacher"].get("name"), str)
+                                              and _group_rows(metrics["teacher"].get("groups"))
+                                              and len(metrics["teacher"]["groups"]) == len(metrics["groups"]))))
 
 
 def load_package(folder):

@@ -29,9 +29,6 @@ import tf_keras as keras
 from model_training.config import TEACHER_RENDERING
 from model_training.sketch_rnn import CATEGORIES
 
-FRACTIONS = (0.25, 0.5, 0.75, 1.0)
-
-
 class TeacherError(ValueError):
     """A teacher file that cannot be used; the message names the file and what is wrong."""
 
@@ -126,7 +123,7 @@ def prefix_ends(lengths, fractions):
     return np.array([[max(1, math.ceil(f * n)) - 1 for f in fractions] for n in lengths], dtype=np.int32)
 
 
-def predict_prefixes(teacher, sequences, fractions=FRACTIONS, batch_size=128):
+def predict_prefixes(teacher, sequences, fractions, batch_size=128):
     """(n, len(fractions), categories) teacher probabilities for each drawing's prefixes."""
     from model_training.model import pad_batch
 
@@ -141,7 +138,7 @@ def predict_prefixes(teacher, sequences, fractions=FRACTIONS, batch_size=128):
 
 def main(argv=None):
     from model_training.data import add_dataset_arguments, prepare, split_counts
-    from model_training.evaluate import category_groups, topk_hits
+    from model_training.evaluate import FRACTIONS, category_groups, group_rows, print_rows
     from model_training.train import load_split
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -159,16 +156,11 @@ def main(argv=None):
         return 2
     builder = prepare(args)
     x, y, _ = load_split(builder, args.split, real_only=True)
-    probabilities = predict_prefixes(teacher, x)
+    prefixes = predict_prefixes(teacher, x, FRACTIONS)
     groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder))}
-    print(f"teacher {args.teacher.name}, rendering {rendering}, {args.split} split (real drawings)")
-    print(f"{'group':<36}{'n':>6}{'top-1':>8}{'top-3':>8}" + "".join(f"{f'{int(f * 100)}%':>7}" for f in FRACTIONS))
-    for name, members in groups.items():
-        selected = members[y]
-        whole = probabilities[selected, -1]
-        by_fraction = [topk_hits(probabilities[selected, i], y[selected], 1).mean() for i in range(len(FRACTIONS))]
-        print(f"{name:<36}{selected.sum():>6}{topk_hits(whole, y[selected], 1).mean():>8.3f}"
-              f"{topk_hits(whole, y[selected], 3).mean():>8.3f}" + "".join(f"{v:>7.3f}" for v in by_fraction))
+    print(f"teacher {args.teacher.name}, rendering {rendering}")
+    print_rows(f"{args.split} split, real drawings", group_rows(
+        {f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, y, groups))
     return 0
 
 
