@@ -8,13 +8,15 @@ import contextlib
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import numpy as np
 import pytest
 
-from model_training.config import MODEL_DIR
+from model_training.config import MODEL_DIR, PROJECT_ROOT
 from model_training.strokes import _resample
 from tests.live_server import live_server
 from webapp import create_app
@@ -224,3 +226,16 @@ def test_gunicorns_own_errors_carry_the_security_headers(server, request_bytes, 
     assert status == expected
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+# --- serving without TensorFlow ---------------------------------------------------------------------------
+def test_the_server_never_imports_tensorflow():
+    script = ("import sys, webapp; app = webapp.create_app(); "
+              "app.test_client().post('/api/predict', json={'strokes': [[1, 2, 0], [3, 4, 1]]}); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'tf_keras', 'keras')))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+    lines = (PROJECT_ROOT / "requirements-web.txt").read_text().lower().splitlines()
+    packages = [line.split("==")[0] for line in lines if line and not line.startswith("#")]
+    assert packages and not any("tensorflow" in p or "keras" in p for p in packages)
