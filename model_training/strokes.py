@@ -72,6 +72,11 @@ def validate_drawing(drawing):
     return strokes
 
 
+def has_timestamps(drawing):
+    """A raw drawing, as the game and the canvas record it: its strokes carry [xs, ys, ts]."""
+    return any(len(stroke) == 3 for stroke in drawing)
+
+
 def is_simplified(strokes):
     """True when every coordinate is already an integer within the simplified 0..255 frame."""
     size = PREPROCESSING["canvas_size"]
@@ -201,9 +206,11 @@ def from_stroke3(stroke3):
 
 
 def drawing_to_stroke3(drawing, params=PREPROCESSING):
-    """Any official drawing (raw or simplified) -> stroke-3, simplifying only what is not yet simplified."""
+    """Any official drawing -> stroke-3. A raw drawing (with timestamps) is always simplified, even when its
+    points happen to be integers from 0 to 255 (a small drawing near a canvas's corner); one without
+    timestamps is taken as simplified when it lies in the simplified frame, and simplified otherwise."""
     strokes = validate_drawing(drawing)
-    if not is_simplified(strokes):
+    if has_timestamps(drawing) or not is_simplified(strokes):
         strokes = simplify(strokes, params)
     return to_stroke3(strokes)
 

@@ -41,6 +41,18 @@ def test_simplified_drawings_pass_through_unchanged():
     assert from_stroke3(drawing_to_stroke3(drawing)) == drawing
 
 
+def test_raw_drawings_are_simplified_even_inside_the_simplified_frame():
+    # A small circle drawn near a canvas's top-left corner: integers from 0 to 255, but raw (timestamps).
+    angles = [i * 2 * math.pi / 40 for i in range(41)]
+    xs = [round(30 + 20 * math.cos(a)) for a in angles]
+    ys = [round(30 + 20 * math.sin(a)) for a in angles]
+    raw = drawing_to_stroke3([[xs, ys, list(range(41))]])
+    assert np.abs(raw[:, :2]).sum(axis=0).max() > 255  # scaled up to the 255 frame, as the game does
+    assert len(raw) < 30  # and simplified: RDP drops most of the 41 points
+    as_given = drawing_to_stroke3([[xs, ys]])  # without timestamps it is taken as already simplified
+    assert len(as_given) == 41
+
+
 def test_normalize_scales_offsets_and_truncates():
     stroke3 = np.array([[24, -48, 0], [0, 12, 1]] * 200)
     out = normalize(stroke3)

@@ -15,6 +15,9 @@ def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
     for path in sorted((quickdraw_dir / "raw").glob("*.ndjson.gz")):
         drawings += [r["drawing"] for r in read_records(path, limit=1)]
     assert len(drawings) >= 300
+    # The same drawings shrunk into integers near the canvas's corner, timestamps kept: still raw.
+    for drawing in drawings[:100]:
+        drawings.append([[[round(x / 8) for x in s[0]], [round(y / 8) for y in s[1]], s[2]] for s in drawing])
     request = tmp_path / "drawings.json"
     request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
     result = subprocess.run(["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],

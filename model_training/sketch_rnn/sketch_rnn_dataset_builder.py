@@ -62,10 +62,11 @@ class SketchRnnConfig(tfds.core.BuilderConfig):
 class SketchRnn(tfds.core.GeneratorBasedBuilder):
     """Quick, Draw! drawings as stroke-3 (dx, dy, pen_lifted) int16 sequences over 345 categories."""
 
-    VERSION = tfds.core.Version("1.1.0")
+    VERSION = tfds.core.Version("1.2.0")
     RELEASE_NOTES = {
         "1.0.0": "First release.",
         "1.1.0": "Rebuilt for the 72,269 real drawings added to the shared simplified/ folder.",
+        "1.2.0": "Raw drawings (with timestamps) are always simplified, even when they lie within 0..255.",
     }
     BUILDER_CONFIGS = [
         SketchRnnConfig(name="ndjson", description="Local official ndjson: simplified, raw, synthetic."),

@@ -116,10 +116,18 @@ export function toStroke3(strokes) {
   return rows;
 }
 
-// Any official drawing (raw or simplified) -> stroke-3, simplifying only what is not yet simplified.
+// A raw drawing, as the game and the canvas record it: its strokes carry [xs, ys, ts].
+export function hasTimestamps(strokes) {
+  return strokes.some((s) => s.length === 3);
+}
+
+// Any official drawing -> stroke-3. A raw drawing (with timestamps) is always simplified, even when its
+// points happen to be integers from 0 to 255 (a small drawing near the canvas's corner); one without
+// timestamps is taken as simplified when it lies in the simplified frame, and simplified otherwise.
 export function drawingToStroke3(strokes, params) {
   if (!strokes.length) return [];
-  return toStroke3(isSimplified(strokes, params) ? strokes : simplify(strokes, params));
+  const simplified = !hasTimestamps(strokes) && isSimplified(strokes, params);
+  return toStroke3(simplified ? strokes : simplify(strokes, params));
 }
 
 // Stroke-3 -> the model input: Float32Array of rows (dx / delta_scale, dy / delta_scale, pen).
