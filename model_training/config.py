@@ -1,4 +1,5 @@
-"""Every setting of Inkling in one place: paths, preprocessing, model and training defaults.
+"""Inkling's settings for data, preprocessing and training: paths, preprocessing, the teacher's rendering.
+(The web app's settings are in webapp/config.py.)
 
 The preprocessing values are written into the exported model's metadata.json, so the browser
 (static/js/strokes.js) and the server read them from there: they travel with the model.
@@ -45,17 +46,3 @@ TEACHER_RENDERING = {"image_size": 288, "line_width": 16.0, "output_size": 28}
 
 # Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
-
-# Web app (webapp/). Each can be overridden by an INKLING_<NAME> environment variable.
-WEBAPP = {
-    "MODEL_DIR": str(MODEL_DIR),  # the exported model the server (and the browser) use
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413, chunked or not
-    "BODY_TIMEOUT": 10,  # seconds for a whole request body to arrive; a stalled one gets 408
-    "TOP_K": 5,  # guesses returned by default
-    "MAX_TOP_K": 20,
-    # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.
-    "COMPRESS_ALGORITHM": ["gzip"],
-    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
-                           "application/json", "application/wasm", "image/svg+xml"],
-    "COMPRESS_MIN_SIZE": 1024,
-}

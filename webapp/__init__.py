@@ -8,15 +8,16 @@ import logging
 from flask import Flask
 from flask_compress import Compress
 
-from model_training.config import PROJECT_ROOT, WEBAPP
+from model_training.config import PROJECT_ROOT
 from webapp import api, errors, learn, pages, request_body, security
+from webapp.config import DEFAULTS
 from webapp.inference import Predictor
 
 
 def create_app(test_config=None):
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
                 template_folder=str(PROJECT_ROOT / "templates"))
-    app.config.from_mapping(WEBAPP)
+    app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("INKLING")
     if test_config:
         app.config.update(test_config)
