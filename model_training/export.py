@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tensorflowjs.converters import save_keras_model
 
-from model_training.config import MODEL_DIR, PREPROCESSING
+from model_training.config import MODEL_DIR
 from model_training.data import prepare
 from model_training.model import build_model, predict_last
 from model_training.model_package import SCHEMA_VERSION, sha256_of
@@ -79,8 +79,7 @@ def main(argv=None):
         "name": "inkling-sketch-lstm",
         "version": f"{datetime.date.today():%Y.%m.%d}-{hashlib.sha256(weights).hexdigest()[:8]}",
         "labels": CATEGORIES,
-        "preprocessing": PREPROCESSING,
-        "max_points": PREPROCESSING["max_points"],
+        "preprocessing": run["preprocessing"],  # what the run trained on, whatever config.py now says
         "architecture": run["model"],
         "causal": True,
         "parameters": int(model.count_params()),

@@ -87,7 +87,6 @@ REQUIRED = {
                                and isinstance(v.get("lstm_units"), list) and _positive_int(v.get("conv_kernel"))
                                and all(_positive_int(u) for u in v["conv_filters"] + v["lstm_units"])),
     "parameters": _positive_int,
-    "max_points": _positive_int,
     "quantization": _quantization,
     "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
     "metrics": lambda v: v is None or (isinstance(v, dict) and _group_rows(v.get("groups"))),

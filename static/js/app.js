@@ -132,11 +132,12 @@ function showTopGuess() {
 }
 
 function showModelInput(stroke3) {
-  document.getElementById("input-shape").textContent = `(${Math.min(stroke3.length, metadata.max_points)}, 3)`;
-  const start = Math.max(0, Math.min(stroke3.length, metadata.max_points) - 6);
-  const rows = normalize(stroke3, metadata.preprocessing);
+  const rows = normalize(stroke3, metadata.preprocessing); // at most max_points rows, as the model reads
+  const count = rows.length / 3;
+  document.getElementById("input-shape").textContent = `(${count}, 3)`;
+  const start = Math.max(0, count - 6);
   const body = document.getElementById("input-rows");
-  body.replaceChildren(...Array.from({ length: rows.length / 3 - start }, (_, k) => {
+  body.replaceChildren(...Array.from({ length: count - start }, (_, k) => {
     const i = start + k;
     const tr = document.createElement("tr");
     for (const value of [i, rows[3 * i].toFixed(3), rows[3 * i + 1].toFixed(3), rows[3 * i + 2]]) {
