@@ -41,3 +41,11 @@ def post_worker_init(worker):
             f"Content-Length: {len(body)}\r\n{head}\r\n").encode("latin-1") + body)
 
     gunicorn.util.write_error = write_error
+
+
+def post_request(worker, req, environ, resp):
+    """Let the worker's other connections go first: a keep-alive client whose next request is already
+    waiting would otherwise be served again and again before a greenlet blocked on I/O gets its turn."""
+    import gevent
+
+    gevent.idle()

@@ -27,11 +27,6 @@ def _output_shape(kind, config, shape):
     return shape  # ZeroPadding2D along time, Dropout
 
 
-def _sigmoid(x):
-    with np.errstate(over="ignore"):  # exp overflows to inf for x below about -88: the sigmoid is then 0
-        return 1.0 / (1.0 + np.exp(-x))
-
-
 class SketchModel:
     def __init__(self, model_json, weights):
         self.convs, self.lstms, self.dense = [], [], None
@@ -56,9 +51,14 @@ class SketchModel:
             elif kind == "LSTM":
                 if config["activation"] != "tanh" or config["recurrent_activation"] != "sigmoid":
                     raise UnsupportedModel(f"LSTM {name}: needs tanh and sigmoid activations")
-                cell = f"{name}/lstm_cell"
-                self.lstms.append((weights[f"{cell}/kernel"], weights[f"{cell}/recurrent_kernel"],
-                                   weights[f"{cell}/bias"], config["units"]))
+                cell, units = f"{name}/lstm_cell", config["units"]
+                # sigmoid(z) = (tanh(z / 2) + 1) / 2: with the gates i, f, o pre-scaled by 1/2, one tanh over
+                # all four gates (Keras order i, f, g, o) serves every step, then * scale + offset.
+                scale = np.full(4 * units, 0.5, np.float32)
+                scale[2 * units:3 * units] = 1.0
+                offset = np.where(scale == 0.5, 0.5, 0.0).astype(np.float32)
+                self.lstms.append((weights[f"{cell}/kernel"] * scale, weights[f"{cell}/recurrent_kernel"] * scale,
+                                   weights[f"{cell}/bias"] * scale, scale, offset, units))
             elif kind == "Dense":
                 if config["activation"] != "softmax":
                     raise UnsupportedModel(f"Dense {name}: needs a softmax")
@@ -76,15 +76,14 @@ class SketchModel:
             padded = np.concatenate([np.zeros((size - 1, x.shape[1]), np.float32), x])
             windows = np.lib.stride_tricks.sliding_window_view(padded, size, axis=0)  # (n, channels, size)
             x = np.maximum(windows.transpose(0, 2, 1).reshape(len(x), -1) @ kernel + bias, 0)
-        for kernel, recurrent, bias, units in self.lstms:
-            projected = x @ kernel + bias  # (n, 4 * units), Keras gate order i, f, g, o
+        for kernel, recurrent, bias, scale, offset, units in self.lstms:
+            projected = x @ kernel + bias  # (n, 4 * units), pre-scaled (see __init__)
             h = np.zeros(units, np.float32)
             c = np.zeros(units, np.float32)
             states = np.empty((len(x), units), np.float32)
             for t in range(len(x)):
-                z = projected[t] + h @ recurrent
-                gates = _sigmoid(z)  # the input, forget and output gates; the g quarter is unused
-                c = gates[units:2 * units] * c + gates[:units] * np.tanh(z[2 * units:3 * units])
+                gates = np.tanh(projected[t] + h @ recurrent) * scale + offset  # i, f, g, o
+                c = gates[units:2 * units] * c + gates[:units] * gates[2 * units:3 * units]
                 h = gates[3 * units:] * np.tanh(c)
                 states[t] = h
             x = states
