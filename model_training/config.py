@@ -10,6 +10,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES_FILE = Path(__file__).resolve().parent / "categories.txt"
+# The 345 Quick, Draw! categories in the official order: the dataset's labels and the model's outputs.
+CATEGORIES = CATEGORIES_FILE.read_text().splitlines()
 MODEL_DIR = PROJECT_ROOT / "static" / "model"
 
 # Where the Quick, Draw! files are read from. Never copied into the project.
@@ -43,6 +45,9 @@ PREPROCESSING = {
 # line_width wide, box-filtered down to the teacher's output_size. Chosen by the teacher's top-1 on the
 # real test drawings (`python -m model_training.teacher`); see README.
 TEACHER_RENDERING = {"image_size": 288, "line_width": 16.0, "output_size": 28}
+
+# Drawings shared from the game (model_training.contributions) have key_ids that start with this.
+CONTRIBUTION_KEY_PREFIX = "contribution-"
 
 # Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}

@@ -12,11 +12,12 @@ import hashlib
 import logging
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import TFDS_DATA_DIR, default_quickdraw_dir
+from model_training.config import CONTRIBUTION_KEY_PREFIX, TFDS_DATA_DIR, default_quickdraw_dir
 from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig
 
 SPLITS = ("train", "validation", "test")
@@ -33,22 +34,39 @@ def add_dataset_arguments(parser):
                         help="cap per category, split and kind (real/synthetic); 0 keeps all")
     parser.add_argument("--no-synthetic", action="store_true", help="leave out synthetic drawings")
     parser.add_argument("--data-dir", type=str, default=str(TFDS_DATA_DIR), help="where TFDS writes the dataset")
+    parser.add_argument("--contributions", type=str, default="",
+                        help="a folder written by `model_training.contributions export`: the game's shared drawings, "
+                             "added as real ones")
+
+
+def folder_digest(folder):
+    """A hash of every file under `folder` (names and contents): what a dataset built from it depends on."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def prepare(args):
     """Build (or reuse) the dataset the arguments describe; return its builder."""
     categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-    default = args.config if not (categories or args.max_per_category or args.no_synthetic) else None
+    contributions = args.contributions
+    if contributions and not Path(contributions).is_dir():
+        raise FileNotFoundError(f"--contributions {contributions}: no such folder")
+    default = args.config if not (categories or args.max_per_category or args.no_synthetic or contributions) else None
     if default:
         config = default
     else:
-        digest = hashlib.sha256(repr((categories, args.max_per_category, args.no_synthetic)).encode())
+        # The name changes whenever what the dataset would hold changes, so an old build is never reused for it.
+        what = (categories, args.max_per_category, args.no_synthetic, contributions and folder_digest(contributions))
+        digest = hashlib.sha256(repr(what).encode())
         config = SketchRnnConfig(
             name=f"{args.config}_custom_{digest.hexdigest()[:10]}",
             source=args.config,
             categories=categories,
             max_per_category=args.max_per_category,
             include_synthetic=not args.no_synthetic,
+            contributions=str(Path(contributions).resolve()) if contributions else "",
         )
     source = args.source or default_quickdraw_dir()
     builder = SketchRnn(config=config, data_dir=args.data_dir)
@@ -59,17 +77,18 @@ def prepare(args):
 
 
 def split_counts(builder):
-    """{split: Counter((category, synthetic) -> drawings)}."""
+    """{split: Counter((category, synthetic) -> drawings)}, and {split: contributed drawings}."""
     counts = {split: Counter() for split in SPLITS}
+    contributed = Counter()
     for split in builder.info.splits:
-        dataset = builder.as_dataset(split=split).map(lambda e: (e["label"], e["synthetic"]))
-        counts[split] = Counter(
-            (CATEGORIES[label], bool(synthetic)) for label, synthetic in tfds.as_numpy(dataset)
-        )
-    return counts
+        dataset = builder.as_dataset(split=split).map(lambda e: (e["label"], e["synthetic"], e["key_id"]))
+        for label, synthetic, key_id in tfds.as_numpy(dataset):
+            counts[split][CATEGORIES[label], bool(synthetic)] += 1
+            contributed[split] += key_id.startswith(CONTRIBUTION_KEY_PREFIX.encode())
+    return counts, contributed
 
 
-def print_summary(counts):
+def print_summary(counts, contributed):
     print(f"{'category':<26}" + "".join(f"{s + ' real':>16}{s + ' synth':>17}" for s in SPLITS))
     for category in CATEGORIES:
         cells = [counts[s][category, synthetic] for s in SPLITS for synthetic in (False, True)]
@@ -82,6 +101,9 @@ def print_summary(counts):
         categories = len({c for c, _ in counts[split]})
         print(f"{split:<11} real {real:>7}  synthetic {synthetic:>7}  categories {categories:>3}")
     real_per_category = np.array([sum(counts[s][c, False] for s in SPLITS) for c in CATEGORIES])
+    if sum(contributed.values()):
+        print("contributed (from the game, among the real ones): "
+              + ", ".join(f"{split} {contributed[split]}" for split in SPLITS))
     print(f"real drawings per category: min {real_per_category.min()}, median "
           f"{int(np.median(real_per_category))}, max {real_per_category.max()}")
 
@@ -97,7 +119,7 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"dataset: {builder.info.full_name} in {builder.data_dir}")
-    print_summary(split_counts(builder))
+    print_summary(*split_counts(builder))
     return 0
 
 

@@ -137,7 +137,7 @@ def main(argv=None):
     assert not test_synthetic.any()
     steps = predict_steps(model, test_x)
     full = at_fraction(steps, 1.0)
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder))}
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
     rows = group_rows({f: at_fraction(steps, f) for f in FRACTIONS}, test_y, groups)
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 

@@ -21,9 +21,9 @@ import numpy as np
 
 from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
+from model_training.model_package import load_package
 from model_training.sketch_rnn import split_for_key
 from model_training.strokes import DrawingError, drawing_to_stroke3, normalize
-from model_training.model_package import load_package
 from model_training.tfjs_model import load_tfjs_model, read_metadata
 from webapp.sketch_model import SketchModel
 

@@ -29,6 +29,7 @@ import tf_keras as keras
 from model_training.config import TEACHER_RENDERING
 from model_training.sketch_rnn import CATEGORIES
 
+
 class TeacherError(ValueError):
     """A teacher file that cannot be used; the message names the file and what is wrong."""
 
@@ -157,7 +158,7 @@ def main(argv=None):
     builder = prepare(args)
     x, y, _ = load_split(builder, args.split, real_only=True)
     prefixes = predict_prefixes(teacher, x, FRACTIONS)
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder))}
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
     print(f"teacher {args.teacher.name}, rendering {rendering}")
     print_rows(f"{args.split} split, real drawings", group_rows(
         {f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, y, groups))

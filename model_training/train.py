@@ -40,7 +40,7 @@ from model_training.strokes import normalize
 from model_training.teacher import Teacher, TeacherError, prefix_ends
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
-DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir")
+DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
 
 
 def parse_args(argv):

@@ -1,19 +1,48 @@
 import gzip
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from model_training.config import default_quickdraw_dir
+from model_training.config import PROJECT_ROOT, default_quickdraw_dir
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
+from webapp import create_app
+from webapp.database import make_engine, upgrade
+
+FIXTURE_QUICKDRAW_DIR = Path(__file__).resolve().parent / "fixtures" / "quickdraw"
 
 
 @pytest.fixture(scope="session")
 def quickdraw_dir():
-    """The shared Quick, Draw! folder; tests that need real drawings skip where it is absent."""
+    """Real drawings: the shared Quick, Draw! folder where there is one ($INKLING_QUICKDRAW_DIR or
+    ../shared/data/quickdraw), else the small committed fixture, so every test runs on a clean clone."""
     folder = default_quickdraw_dir()
-    if folder is None or not Path(folder).is_dir():
-        pytest.skip("Quick, Draw! data not found: set INKLING_QUICKDRAW_DIR or place ../shared/data/quickdraw")
-    return Path(folder)
+    return Path(folder) if folder and Path(folder).is_dir() else FIXTURE_QUICKDRAW_DIR
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (scripts/test.sh installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def run_module(*args, check=True):
+    """`python -m` one of the project's commands, as a user runs it; asserts it succeeds unless `check` is false."""
+    result = subprocess.run([sys.executable, "-m", *map(str, args)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result if not check else result.stdout
 
 
 def read_records(path, limit=None):
@@ -24,3 +53,70 @@ def read_records(path, limit=None):
             if limit and len(records) >= limit:
                 break
     return records
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """A real PostgreSQL server of this machine's (Debian's `postgresql` package), started for the tests
+    on a free port in a scratch folder and stopped after them; skipped with the reason where there is none."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    if not binaries:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql); CI installs it")
+    bin_dir = binaries[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="inkling-pg-"))
+    as_owner = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: its files and processes belong to `postgres`
+        shutil.chown(folder, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+
+    def run(*command):
+        subprocess.run([*as_owner, *command], check=True, capture_output=True, cwd=folder)
+
+    run(bin_dir / "initdb", "-D", folder / "data", "-U", "inkling", "-A", "trust", "--no-sync")
+    run(bin_dir / "pg_ctl", "-D", folder / "data", "-l", folder / "server.log", "-w", "start", "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off")
+    try:
+        run(bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "inkling", "inkling")
+        yield f"postgresql+psycopg://inkling@127.0.0.1:{port}/inkling"
+    finally:
+        run(bin_dir / "pg_ctl", "-D", folder / "data", "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty, migrated database: a SQLite file, then the PostgreSQL server (emptied for each test)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgresql_url")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS contributions, alembic_version"))
+        engine.dispose()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture()
+def make_app(tmp_path):
+    """create_app with the shipped model, a migrated SQLite database of its own, and `config` on top."""
+
+    def make(**config):
+        if "DATABASE_URL" not in config:
+            config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+            upgrade(config["DATABASE_URL"])
+        return create_app({"TESTING": True, **config})
+
+    return make
+
+
+@pytest.fixture()
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

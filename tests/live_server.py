@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,14 +25,19 @@ def free_port():
 
 
 @contextlib.contextmanager
-def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None):
+def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrate=True):
     """Yields the base URL once /healthz answers (200, or 503 when the model is missing); `env` adds
-    environment variables (INKLING_* settings) for the server."""
+    environment variables (INKLING_* settings) for the server. Its database (a scratch SQLite file unless
+    `env` names one) is migrated first, as scripts/run.sh does, unless `migrate` is false."""
     port = free_port()
     env = {**os.environ, **(env or {})}
     if model_dir:
         env["INKLING_MODEL_DIR"] = str(model_dir)
-    with open(log_path, "w") as log:
+    with tempfile.TemporaryDirectory() as scratch, open(log_path, "w") as log:
+        env.setdefault("INKLING_DATABASE_URL", f"sqlite:///{scratch}/inkling.sqlite3")
+        if migrate:
+            subprocess.run([sys.executable, "-m", "webapp.database", "upgrade"], cwd=PROJECT_ROOT, env=env,
+                           check=True, capture_output=True)
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "webapp/gunicorn.conf.py", "-w", str(workers),
              "-b", f"127.0.0.1:{port}", "webapp:create_app()"],

@@ -4,28 +4,14 @@ import json
 import shutil
 
 import pytest
-from markupsafe import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from model_training.config import MODEL_DIR
 from model_training.strokes import drawing_to_stroke3
 from tests.conftest import read_records
-from webapp import create_app
 from webapp.learn import PAGES
-
-
-@pytest.fixture(scope="module")
-def app():
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
-    return create_app({"TESTING": True})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
 
 CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]
 
@@ -165,13 +151,12 @@ def test_server_fragment_for_htmx(client):
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])
-def test_missing_or_corrupt_model_keeps_the_app_up(tmp_path, damage, caplog):
+def test_missing_or_corrupt_model_keeps_the_app_up(make_app, tmp_path, damage, caplog):
     folder = tmp_path / "model"
     if damage == "corrupt":
         shutil.copytree(MODEL_DIR, folder)
         (folder / "model.json").write_text("{ not json")
-    app = create_app({"TESTING": True, "MODEL_DIR": str(folder)})
-    client = app.test_client()
+    client = make_app(MODEL_DIR=str(folder)).test_client()
     health = client.get("/healthz")
     assert health.status_code == 503 and "could not be loaded" in health.get_json()["error"]
     assert str(tmp_path) not in health.get_json()["error"]  # the server's paths go to the log only
@@ -182,13 +167,13 @@ def test_missing_or_corrupt_model_keeps_the_app_up(tmp_path, damage, caplog):
     assert client.get("/model").status_code == 200
 
 
-def test_labels_are_rendered_escaped(tmp_path):
+def test_labels_are_rendered_escaped(make_app, tmp_path):
     folder = tmp_path / "model"
     shutil.copytree(MODEL_DIR, folder)
     metadata = json.loads((folder / "metadata.json").read_text())
     metadata["labels"] = [f"<script>alert({i})</script>" for i in range(len(metadata["labels"]))]
     (folder / "metadata.json").write_text(json.dumps(metadata))
-    client = create_app({"TESTING": True, "MODEL_DIR": str(folder)}).test_client()
+    client = make_app(MODEL_DIR=str(folder)).test_client()
     for html in (client.get("/model").data, client.post("/predict", data={"strokes": json.dumps(CAT)}).data):
         assert b"<script>alert(" not in html and b"&lt;script&gt;alert(" in html
 

@@ -1,14 +1,13 @@
 """Real-browser tests: Debian's Chromium, driven by Playwright, against gunicorn on 127.0.0.1."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import read_records
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.live_server import live_server
+from tests.pointer_input import draw_with_mouse, draw_with_touch
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 STORAGE_KEY = "inkling.drawing.v1"
 
 
@@ -16,16 +15,6 @@ STORAGE_KEY = "inkling.drawing.v1"
 def server():
     with live_server() as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
@@ -47,35 +36,6 @@ def cat(quickdraw_dir):
 def open_page(page, url):
     page.goto(url)
     page.wait_for_selector(".draw-layout[data-ready=true]", timeout=60000)
-
-
-def screen_strokes(page, drawing):
-    """The drawing's strokes scaled into the canvas, in page coordinates."""
-    box = page.locator("#pad").bounding_box()
-    xs = [x for s in drawing for x in s[0]]
-    ys = [y for s in drawing for y in s[1]]
-    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
-    scale = box["width"] * 0.8 / extent
-    return [[(box["x"] + 20 + (x - min(xs)) * scale, box["y"] + 20 + (y - min(ys)) * scale)
-             for x, y in zip(s[0], s[1])] for s in drawing]
-
-
-def draw_with_mouse(page, drawing):
-    for stroke in screen_strokes(page, drawing):
-        page.mouse.move(*stroke[0])
-        page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*point)
-        page.mouse.up()
-
-
-def draw_with_touch(page, drawing):
-    cdp = page.context.new_cdp_session(page)
-    for stroke in screen_strokes(page, drawing):
-        for i, (x, y) in enumerate(stroke):
-            kind = "touchStart" if i == 0 else "touchMove"
-            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def guesses(page, engine):

@@ -137,3 +137,28 @@ def test_data_command_reports_missing_data_without_a_traceback(tmp_path, capsys)
     code = data.main(["--source", str(tmp_path / "nothing"), "--categories", "cat", "--data-dir", str(tmp_path)])
     assert code == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_contributions_are_real_drawings_split_like_any_other_and_change_the_config(tmp_path, capsys):
+    source = tmp_path / "quickdraw"
+    write_ndjson(source / "simplified" / "cat.ndjson.gz", [{"word": "cat", "key_id": str(i), "drawing": CAT}
+                                                          for i in range(20)])
+    contributed = tmp_path / "contributions"
+    (contributed / "raw").mkdir(parents=True)
+    rows = [{"key_id": f"contribution-{i:032x}", "word": "cat", "countrycode": "", "recognized": True,
+             "timestamp": "2026-12-02 07:00:00.000000 UTC",
+             "drawing": [[[x * 2.5 for x in s[0]], s[1], list(range(len(s[0])))] for s in CAT]} for i in range(30)]
+    (contributed / "raw" / "cat.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    common = ["--source", str(source), "--categories", "cat", "--data-dir", str(tmp_path / "tfds")]
+
+    assert data.main([*common, "--contributions", str(contributed)]) == 0
+    printed = capsys.readouterr().out
+    counts = {s: sum(split_for_key(r["key_id"]) == s for r in rows) for s in ("train", "validation", "test")}
+    assert (f"contributed (from the game, among the real ones): train {counts['train']}, "
+            f"validation {counts['validation']}, test {counts['test']}") in printed
+    name = printed.split("dataset: ")[1].split()[0]
+    # More contributions make another dataset, never a reuse of the old build.
+    (contributed / "raw" / "cat.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows[:10]))
+    assert data.main([*common, "--contributions", str(contributed)]) == 0
+    assert capsys.readouterr().out.split("dataset: ")[1].split()[0] != name
+    assert data.main([*common, "--contributions", str(tmp_path / "missing")]) == 2

@@ -19,15 +19,9 @@ import pytest
 from model_training.config import MODEL_DIR, PROJECT_ROOT
 from model_training.strokes import _resample
 from tests.live_server import live_server
-from webapp import create_app
 from webapp.learn import PAGES
 
 PAGES_TO_CHECK = ["/", "/model", "/learn/"] + [f"/learn/{p['slug']}" for p in PAGES]
-
-
-@pytest.fixture(scope="module")
-def client():
-    return create_app({"TESTING": True}).test_client()
 
 
 def post_raw(client, body):
@@ -122,9 +116,9 @@ def damaged_copy(tmp_path, damage):
     ("random weights", "does not match its checksum"),
     ("model.json unreadable", "not readable JSON"),
 ])
-def test_a_damaged_model_is_refused_at_start_up_and_said_so(tmp_path, damage, reason, caplog):
+def test_a_damaged_model_is_refused_at_start_up_and_said_so(make_app, tmp_path, damage, reason, caplog):
     folder = damaged_copy(tmp_path, damage)
-    client = create_app({"TESTING": True, "MODEL_DIR": str(folder)}).test_client()
+    client = make_app(MODEL_DIR=str(folder)).test_client()
     health = client.get("/healthz")
     assert health.status_code == 503 and reason in health.get_json()["error"]
     prediction = client.post("/api/predict", json={"strokes": [[1, 2, 0], [3, 4, 1]]})
@@ -136,10 +130,10 @@ def test_a_damaged_model_is_refused_at_start_up_and_said_so(tmp_path, damage, re
     assert str(folder) in caplog.text  # ...they go to the log
 
 
-def test_broken_metrics_leave_the_model_page_up_without_them(tmp_path):
+def test_broken_metrics_leave_the_model_page_up_without_them(make_app, tmp_path):
     folder = damaged_copy(tmp_path, "none")
     (folder / "metrics.json").write_text('{"groups": [1, 2')
-    client = create_app({"TESTING": True, "MODEL_DIR": str(folder)}).test_client()
+    client = make_app(MODEL_DIR=str(folder)).test_client()
     assert client.get("/healthz").status_code == 200
     page = client.get("/model")
     assert page.status_code == 200 and b"How well it guesses" not in page.data

@@ -9,7 +9,6 @@ from hypothesis import settings
 from benchmarks.server_load import hammer, worker_memory
 from model_training.config import MODEL_DIR
 from tests.live_server import live_server
-from webapp import create_app
 
 SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
 
@@ -29,8 +28,12 @@ def test_soak_has_no_errors_and_flat_memory():
     assert max(a - b for a, b in zip(after, before)) < SOAK_MEMORY_GROWTH_MIB, (before, after)
 
 
-app = create_app({"TESTING": True})
-schema = schemathesis.from_wsgi("/api/openapi.json", app)
+@pytest.fixture()
+def api_schema(app):
+    return schemathesis.from_wsgi("/api/openapi.json", app)
+
+
+schema = schemathesis.from_pytest_fixture("api_schema")
 
 
 @schema.parametrize()

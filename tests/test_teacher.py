@@ -3,18 +3,16 @@ loss, and a --quick distilled training run. A tiny teacher is built here, so non
 
 import argparse
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 import tf_keras as keras
 
-from model_training.config import PROJECT_ROOT
 from model_training.sketch_rnn import CATEGORIES
 from model_training.teacher import Teacher, TeacherError, prefix_ends, render
 from model_training.train import point_losses
+from tests.conftest import run_module
 
 
 def save_teacher(folder, outputs=len(CATEGORIES), names=None):
@@ -104,8 +102,7 @@ def test_each_point_learns_from_the_first_prefix_that_holds_it():
 
 
 def run_train(*args):
-    return subprocess.run([sys.executable, "-m", "model_training.train", *map(str, args)], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True)
+    return run_module("model_training.train", *args, check=False)
 
 
 def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):

@@ -1,26 +1,18 @@
 """The whole training path in --quick mode: train, resume, export, evaluate, as a user runs it."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from model_training.config import PROJECT_ROOT
-
-
-def run(*args):
-    result = subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+from tests.conftest import run_module
 
 
 @pytest.fixture(scope="module")
 def quick_run(quickdraw_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("quick")
     common = ["--source", str(quickdraw_dir), "--data-dir", str(folder / "tfds")]
-    first = run("model_training.train", "--quick", "--steps", "30", "--out", str(folder / "run"), *common)
-    resumed = run("model_training.train", "--quick", "--out", str(folder / "run"), *common)
+    first = run_module("model_training.train", "--quick", "--steps", "30", "--out", str(folder / "run"), *common)
+    resumed = run_module("model_training.train", "--quick", "--out", str(folder / "run"), *common)
     return folder, common, first, resumed
 
 
@@ -36,12 +28,12 @@ def test_training_checkpoints_and_resumes(quick_run):
 def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     folder, common, _, _ = quick_run
     model_dir = folder / "model"
-    out = run("model_training.export", "--run", str(folder / "run"), "--out", str(model_dir))
+    out = run_module("model_training.export", "--run", str(folder / "run"), "--out", str(model_dir))
     assert "chosen:" in out
     metadata = json.loads((model_dir / "metadata.json").read_text())
     assert len(metadata["labels"]) == 345 and metadata["quantization"]["chosen"] in ("uint8", "float16")
     assert metadata["training_data"]["train_real"] > 0
-    run("model_training.evaluate", "--model-dir", str(model_dir),
+    run_module("model_training.evaluate", "--model-dir", str(model_dir),
         "--categories", "cat,dog,bicycle,airplane,car,apple", *common)
     metrics = json.loads((model_dir / "metrics.json").read_text())
     assert metrics["groups"][0]["drawings"] > 100 and 0 <= metrics["groups"][0]["top1"] <= 1

@@ -9,14 +9,14 @@ from flask import Flask
 from flask_compress import Compress
 
 from model_training.config import PROJECT_ROOT
-from webapp import api, errors, learn, pages, request_body, security
-from webapp.config import DEFAULTS
+from webapp import api, contributions, database, errors, learn, pages, play, request_body, security
+from webapp.config import DEFAULTS, INSTANCE_DIR
 from webapp.inference import Predictor
 
 
 def create_app(test_config=None):
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
-                template_folder=str(PROJECT_ROOT / "templates"))
+                template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(INSTANCE_DIR))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("INKLING")
     if test_config:
@@ -34,6 +34,9 @@ def create_app(test_config=None):
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(learn.bp)
+    app.register_blueprint(play.bp)
+    database.init_app(app)
+    contributions.init_app(app)
     errors.init_app(app)
     Compress(app)
     security.init_app(app)

@@ -1,7 +1,10 @@
 """The web app's settings. Each can be overridden by an INKLING_<NAME> environment variable (see create_app);
 how gunicorn serves the app is in webapp/gunicorn.conf.py."""
 
-from model_training.config import MODEL_DIR
+from model_training.config import MODEL_DIR, PROJECT_ROOT
+
+# Flask's instance folder: what the running app writes (the default SQLite database). Git-ignored.
+INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 DEFAULTS = {
     "MODEL_DIR": str(MODEL_DIR),  # the exported model the server (and the browser) use
@@ -14,4 +17,15 @@ DEFAULTS = {
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "application/wasm", "image/svg+xml"],
     "COMPRESS_MIN_SIZE": 1024,
+    # Contributed drawings (webapp/contributions.py). Any SQLAlchemy URL: postgresql+psycopg://... too.
+    "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'inkling.sqlite3'}",
+    # Per client address, per worker process: contributions accepted per window (the address is never stored).
+    "CONTRIBUTION_RATE_LIMIT": 30,
+    "CONTRIBUTION_RATE_WINDOW": 60,  # seconds
+    # The game (/play): rounds, seconds per round, and which categories each level prompts, by the
+    # evaluation's per-category top-1 on real test drawings (metrics.json), with enough drawings to trust it.
+    "PLAY_ROUNDS": 6,
+    "PLAY_ROUND_SECONDS": 20,
+    "PLAY_LEVELS": {"easy": [0.7, 1.0], "hard": [0.35, 0.7]},
+    "PLAY_MIN_TEST_DRAWINGS": 5,
 }

@@ -1,7 +1,6 @@
 """The learn pages: nine questions on RNNs, each answered with Inkling as the worked example."""
 
 import ast
-
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template

@@ -9,6 +9,8 @@ works. Three sources, one per config:
 - `ndjson`:   a local folder in the official formats: simplified/, raw/ and synthetic/ *.ndjson[.gz].
               A drawing in both raw/ and simplified/ (same key_id) is counted once, from simplified/.
               Synthetic drawings go to `train` only; real ones are split by a hash of their key_id.
+              A config's `contributions` folder (model_training.contributions export) adds the game's
+              shared drawings, as real ones.
 - `npz`:      a local folder of sketch-rnn `<category>.npz` files, keeping their train/valid/test splits.
 - `download`: the official per-category sketch-rnn `.npz` files, downloaded (needs the network).
 The source folder is the download config's manual_dir, or $INKLING_QUICKDRAW_DIR.
@@ -25,12 +27,11 @@ from pathlib import Path
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import CATEGORIES_FILE, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
+from model_training.config import CATEGORIES, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
 from model_training.strokes import DrawingError, drawing_to_stroke3, parse_ndjson_line
 
 log = logging.getLogger(__name__)
 
-CATEGORIES = CATEGORIES_FILE.read_text().splitlines()
 OFFICIAL_NPZ_URL = "https://storage.googleapis.com/quickdraw_dataset/sketchrnn/{category}.npz"
 NDJSON_FOLDERS = ("simplified", "raw", "synthetic")  # simplified first: it wins for shared key_ids
 NPZ_SPLITS = {"train": "train", "validation": "valid", "test": "test"}
@@ -56,6 +57,7 @@ class SketchRnnConfig(tfds.core.BuilderConfig):
     categories: tuple = ()  # empty: all 345 official categories
     max_per_category: int = 0  # per category, per split and kind (real/synthetic); 0: no cap
     include_synthetic: bool = True
+    contributions: str = ""  # a folder of contributed drawings (raw/<category>.ndjson), read as real ones
     url_template: str = OFFICIAL_NPZ_URL
 
 
@@ -164,12 +166,15 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
 
     # --- ndjson: the official formats ---------------------------------------------------------------
     def _ndjson_examples(self, folder, categories):
+        config = self.builder_config
+        sources = [(kind, folder / kind) for kind in NDJSON_FOLDERS if kind != "synthetic" or config.include_synthetic]
+        if config.contributions:
+            sources.append(("contributions", Path(config.contributions) / "raw"))
         files = [
             (kind, category, path)
-            for kind in NDJSON_FOLDERS
-            if kind != "synthetic" or self.builder_config.include_synthetic
+            for kind, kind_folder in sources
             for category in categories
-            for path in (folder / kind / f"{category}.ndjson.gz", folder / kind / f"{category}.ndjson")
+            for path in (kind_folder / f"{category}.ndjson.gz", kind_folder / f"{category}.ndjson")
             if path.is_file()
         ]
         if not files:
@@ -179,7 +184,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
             )
         seen = set()
         kept = Counter()
-        cap = self.builder_config.max_per_category
+        cap = config.max_per_category
         for kind, category, path in files:
             skipped = Counter()
             opener = gzip.open if path.suffix == ".gz" else open

@@ -1,7 +1,8 @@
 // The drawing page: records strokes, turns them into the model's input with strokes.js, and shows
 // live guesses from the browser engine (TF.js), or from the server through htmx as the fallback.
 import { DrawingPad } from "./canvas.js";
-import { loadBrowserEngine } from "./browser_engine.js";
+import { renderGuesses, topGuesses } from "./guesses.js";
+import { loadModel } from "./model_client.js";
 import { drawingToStroke3, normalize } from "./strokes.js";
 
 const STORAGE_KEY = "inkling.drawing.v1";
@@ -69,7 +70,7 @@ function update() {
   showModelInput(stroke3);
   if (!stroke3.length) {
     clearTimeout(serverTimer);
-    renderGuesses([], "", "");
+    showGuesses([], "", "");
     setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).` : status.textContent);
     return;
   }
@@ -81,8 +82,7 @@ function update() {
   const started = performance.now();
   const { probabilities, computed } = engine.classifier.predict(rows);
   const ms = performance.now() - started;
-  const best = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]).slice(0, TOP_K);
-  renderGuesses(best.map((i) => ({ label: metadata.labels[i], probability: probabilities[i] })), "browser", ms);
+  showGuesses(topGuesses(probabilities, metadata.labels, TOP_K), "browser", ms);
   setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms; ${rows.length / 3} points, ${computed} computed.`);
 }
 
@@ -99,28 +99,8 @@ function postToServer(stroke3) {
   window.htmx.trigger(serverForm, "submit");
 }
 
-function renderGuesses(guesses, engineName, ms) {
-  const list = document.getElementById("guesses");
-  list.dataset.engine = engineName;
-  list.dataset.ms = ms === "" ? "" : ms.toFixed(2);
-  delete list.dataset.error;
-  list.replaceChildren(...guesses.map(({ label, probability }) => {
-    const item = document.createElement("li");
-    item.dataset.label = label;
-    item.dataset.probability = probability.toFixed(6);
-    const name = document.createElement("span");
-    name.className = "label";
-    name.textContent = label;
-    const meter = document.createElement("meter");
-    meter.min = 0;
-    meter.max = 1;
-    meter.value = probability;
-    const percent = document.createElement("span");
-    percent.className = "percent";
-    percent.textContent = `${Math.round(probability * 100)}%`;
-    item.append(name, meter, percent);
-    return item;
-  }));
+function showGuesses(guesses, engineName, ms) {
+  renderGuesses(document.getElementById("guesses"), guesses, engineName, ms);
   showTopGuess();
 }
 
@@ -177,26 +157,24 @@ document.body.addEventListener("htmx:responseError", (event) => {
 
 async function start() {
   restore();
+  if (params.get("engine") === "server") serverToggle.checked = true;
+  const backends = params.get("backend") ? [params.get("backend")] : undefined;
+  let engineError = null;
   try {
-    const response = await fetch(root.dataset.metadataUrl);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    metadata = await response.json();
+    ({ metadata, engine, engineError } = await loadModel(root, { backends }));
     document.getElementById("delta-scale").textContent = metadata.preprocessing.delta_scale;
-  } catch {
-    setStatus("Predictions are unavailable: the model's description could not be loaded. You can still draw.");
+  } catch (error) {
+    setStatus(`Predictions are unavailable: ${error.message}. You can still draw.`);
     root.dataset.ready = "true";
     return;
   }
-  if (params.get("engine") === "server") serverToggle.checked = true;
-  try {
-    const backends = params.get("backend") ? [params.get("backend")] : undefined;
-    engine = await loadBrowserEngine({ modelUrl: root.dataset.modelUrl, wasmUrl: root.dataset.wasmUrl, backends });
+  if (engine) {
     root.dataset.backend = engine.backend;
     setStatus(`Ready: the model runs in your browser (${engine.backend}).`);
-  } catch (error) {
+  } else {
     serverToggle.checked = true;
     serverToggle.disabled = true;
-    setStatus(`The browser cannot run the model (${error.message}); the server guesses instead.`);
+    setStatus(`The browser cannot run the model (${engineError.message}); the server guesses instead.`);
   }
   root.dataset.ready = "true";
   root.dataset.readyMs = performance.now().toFixed(0); // read by benchmarks/browser_inference.py

@@ -9,6 +9,7 @@ export class DrawingPad {
     this.strokes = [];
     this.current = null;
     this.origin = null; // performance.now() of the drawing's first point
+    this.locked = false; // see setLocked
     canvas.addEventListener("pointerdown", (e) => this.down(e));
     canvas.addEventListener("pointermove", (e) => this.move(e));
     for (const type of ["pointerup", "pointercancel"]) canvas.addEventListener(type, (e) => this.up(e));
@@ -32,7 +33,7 @@ export class DrawingPad {
   }
 
   down(event) {
-    if (!event.isPrimary || event.button > 0) return;
+    if (this.locked || !event.isPrimary || event.button > 0) return;
     event.preventDefault();
     this.canvas.setPointerCapture(event.pointerId);
     const [x, y, t] = this.position(event);
@@ -63,6 +64,12 @@ export class DrawingPad {
     if (!this.current || !event.isPrimary) return;
     this.current = null;
     this.onChange("stroke");
+  }
+
+  // While locked the pad takes no new points (the game, between rounds); a stroke under way ends.
+  setLocked(locked) {
+    this.locked = locked;
+    this.current = null;
   }
 
   undo() {

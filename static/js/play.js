@@ -1,0 +1,310 @@
+// The game: six prompts, twenty seconds each. The model guesses after every point (in the browser, or on
+// the server when the browser cannot run it); a round is won when its best guess is the prompt.
+import { DrawingPad } from "./canvas.js";
+import { Contributions } from "./contributions.js";
+import { renderGuesses, topGuesses } from "./guesses.js";
+import { loadModel } from "./model_client.js";
+import { drawingToStroke3, normalize } from "./strokes.js";
+
+const SPEAK_KEY = "inkling.speak.v1";
+const TOP_K = 5;
+const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
+const BETWEEN_ROUNDS_MS = 1800;
+
+const root = document.getElementById("game");
+const prompts = JSON.parse(root.dataset.prompts);
+const roundSeconds = Number(root.dataset.roundSeconds);
+const $ = (id) => document.getElementById(id);
+const speech = "speechSynthesis" in window ? window.speechSynthesis : null;
+const contributions = new Contributions(root.dataset.contributeUrl, (text) => { $("share-status").textContent = text; });
+
+let metadata = null;
+let engine = null;
+let round = null; // the round being played: {index, prompt, started, recognizedMs, guesses, ...}
+const results = [];
+let scheduled = false;
+let serverBusy = false;
+let serverAgain = false;
+
+const pad = new DrawingPad($("pad"), () => schedule());
+
+function article(label) {
+  return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
+}
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+// --- what the model says ---------------------------------------------------------------------------
+function speaking() {
+  return speech !== null && $("speak").checked;
+}
+
+function say(text, { urgent = false } = {}) {
+  $("speech").textContent = text;
+  if (!speaking()) return;
+  if (urgent) speech.cancel();
+  else if (speech.speaking || speech.pending) return; // never queue stale musings
+  speech.speak(new SpeechSynthesisUtterance(text));
+}
+
+function muse(guesses) {
+  const best = guesses[0];
+  if (!best || best.label === round.lastSaid || performance.now() - round.saidAt < SAY_EVERY_MS) return;
+  round.lastSaid = best.label;
+  round.saidAt = performance.now();
+  say(round.said++ === 0 ? `I see ${article(best.label)}…` : `…or ${article(best.label)}?`);
+}
+
+// --- guessing ----------------------------------------------------------------------------------------
+function schedule() {
+  if (scheduled || !round || round.over) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    update();
+  });
+}
+
+async function update() {
+  const stroke3 = drawingToStroke3(pad.strokes, metadata.preprocessing);
+  if (!stroke3.length) {
+    engine?.classifier.reset();
+    show([], "");
+    return;
+  }
+  if (engine) {
+    const { probabilities } = engine.classifier.predict(normalize(stroke3, metadata.preprocessing));
+    show(topGuesses(probabilities, metadata.labels, TOP_K), "browser");
+    return;
+  }
+  // The server: one request at a time, and the newest drawing once it answers.
+  if (serverBusy) {
+    serverAgain = true;
+    return;
+  }
+  serverBusy = true;
+  const current = round;
+  try {
+    const response = await fetch(root.dataset.predictUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ strokes: stroke3, top_k: TOP_K }),
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+    if (current === round && !round.over) show(body.guesses, "server");
+  } catch (error) {
+    setStatus(`The server could not guess (${error.message}); keep drawing, it tries again.`);
+  } finally {
+    serverBusy = false;
+    if (serverAgain) {
+      serverAgain = false;
+      schedule();
+    }
+  }
+}
+
+function show(guesses, engineName) {
+  if (!round || round.over) return;
+  renderGuesses($("guesses"), guesses, engineName, "");
+  round.guesses = guesses;
+  round.engine = engineName || round.engine;
+  if (guesses[0]?.label === round.prompt) {
+    round.recognizedMs = lastPointMs();
+    say(`Oh, I know, it's ${article(round.prompt)}!`, { urgent: true });
+    finishRound(true);
+  } else {
+    muse(guesses);
+  }
+}
+
+// Milliseconds from the drawing's first point to its newest, by the pad's own timestamps.
+function lastPointMs() {
+  const last = pad.strokes.at(-1);
+  return last ? last[2].at(-1) : 0;
+}
+
+// --- rounds ------------------------------------------------------------------------------------------
+function showScreen(name) {
+  for (const screen of ["intro", "round", "summary"]) $(screen).classList.toggle("hidden", screen !== name);
+  root.dataset.state = name;
+}
+
+function startRound(index) {
+  pad.clear();
+  pad.setLocked(false);
+  engine?.classifier.reset();
+  round = { index, prompt: prompts[index], started: performance.now(), guesses: [], engine: engine ? "browser" : "server",
+            recognizedMs: null, over: false, said: 0, saidAt: -Infinity, lastSaid: null };
+  root.dataset.round = String(index + 1);
+  renderGuesses($("guesses"), [], "", "");
+  showScreen("round");
+  $("prompt").textContent = `Round ${index + 1} of ${prompts.length}: draw ${article(round.prompt)}`;
+  $("prompt").focus();
+  $("speech").textContent = "";
+  say(`Draw ${article(round.prompt)}`, { urgent: true });
+  tick();
+  round.timer = setInterval(tick, 200);
+  pad.canvas.focus();
+}
+
+function tick() {
+  const left = Math.max(0, roundSeconds - (performance.now() - round.started) / 1000);
+  $("seconds-left").textContent = Math.ceil(left);
+  $("time-bar").value = left;
+  if (left <= 0) {
+    const best = round.guesses[0];
+    say(best ? `Sorry, I couldn't guess it. I thought it was ${article(best.label)}.` : "Time's up!", { urgent: true });
+    finishRound(false);
+  }
+}
+
+function finishRound(recognized) {
+  if (round.over) return;
+  round.over = true;
+  pad.setLocked(true);
+  clearInterval(round.timer);
+  const durationMs = Math.round(performance.now() - round.started);
+  const drawing = structuredClone(pad.strokes);
+  results.push({ prompt: round.prompt, drawing, recognized, recognizedMs: round.recognizedMs, guesses: round.guesses });
+  if (drawing.length) {
+    contributions.add({
+      prompt: round.prompt, drawing, recognized, recognized_ms: recognized ? round.recognizedMs : null,
+      duration_ms: durationMs, model_version: metadata.version, engine: round.engine,
+      guesses: round.guesses.map(({ label, probability }) => ({ label, probability: Number(probability) })),
+    });
+  }
+  root.dataset.results = results.map((r) => (r.recognized ? "1" : "0")).join(""); // read by the tests
+  root.dataset.finished = String(results.length);
+  const next = round.index + 1;
+  setTimeout(() => (next < prompts.length ? startRound(next) : showSummary()), BETWEEN_ROUNDS_MS);
+}
+
+// --- the summary -------------------------------------------------------------------------------------
+function thumbnail(drawing) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 160;
+  const c = canvas.getContext("2d");
+  c.fillStyle = "#fff";
+  c.fillRect(0, 0, 160, 160);
+  const xs = drawing.flatMap((s) => s[0]);
+  const ys = drawing.flatMap((s) => s[1]);
+  if (xs.length) {
+    const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+    const extent = Math.max(Math.max(...xs) - x0, Math.max(...ys) - y0, 1);
+    const scale = 140 / extent;
+    const offX = 10 + (140 - (Math.max(...xs) - x0) * scale) / 2;
+    const offY = 10 + (140 - (Math.max(...ys) - y0) * scale) / 2;
+    c.strokeStyle = "#1b1b1f";
+    c.lineWidth = 2.5;
+    c.lineCap = c.lineJoin = "round";
+    for (const [sx, sy] of drawing) {
+      c.beginPath();
+      c.moveTo(offX + (sx[0] - x0) * scale, offY + (sy[0] - y0) * scale);
+      for (let i = 1; i < sx.length; i++) c.lineTo(offX + (sx[i] - x0) * scale, offY + (sy[i] - y0) * scale);
+      if (sx.length === 1) c.lineTo(offX + (sx[0] - x0) * scale + 0.1, offY + (sy[0] - y0) * scale);
+      c.stroke();
+    }
+  }
+  return canvas;
+}
+
+function showSummary() {
+  round = null;
+  const won = results.filter((r) => r.recognized).length;
+  $("summary-title").textContent = `Inkling recognised ${won} of your ${results.length} drawings`;
+  $("results").replaceChildren(...results.map((r) => {
+    const item = document.createElement("li");
+    item.dataset.prompt = r.prompt;
+    item.dataset.recognized = String(r.recognized);
+    const figure = document.createElement("figure");
+    const image = thumbnail(r.drawing);
+    image.setAttribute("role", "img");
+    image.setAttribute("aria-label", `Your drawing of ${article(r.prompt)}`);
+    const caption = document.createElement("figcaption");
+    const title = document.createElement("strong");
+    title.textContent = r.prompt;
+    const verdict = document.createElement("span");
+    const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
+    verdict.textContent = r.recognized
+      ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)} s`
+      : !r.drawing.length ? "Not drawn"
+        : `Not recognised. Inkling thought: ${others.map((g) => `${g.label} (${Math.round(g.probability * 100)}%)`).join(", ") || "nothing yet"}`;
+    caption.append(title, verdict);
+    figure.append(image, caption);
+    item.append(figure);
+    return item;
+  }));
+  const challenge = new URL(root.dataset.playUrl, location.href);
+  challenge.searchParams.set("prompts", prompts.join(","));
+  $("challenge").href = challenge.pathname + challenge.search;
+  showScreen("summary");
+  $("summary-title").focus();
+  say(`You drew ${results.length} things and I recognised ${won}.`, { urgent: true });
+}
+
+// --- controls ----------------------------------------------------------------------------------------
+function setUpSettings() {
+  const speak = $("speak");
+  if (speech) {
+    speak.checked = localStorage.getItem(SPEAK_KEY) !== "off";
+    speak.addEventListener("change", () => {
+      localStorage.setItem(SPEAK_KEY, speak.checked ? "on" : "off");
+      if (!speak.checked) speech.cancel();
+    });
+  } else {
+    speak.checked = false;
+    speak.disabled = true;
+    speak.parentElement.append(" (this browser cannot speak)");
+  }
+  const share = $("share");
+  share.checked = contributions.consented;
+  share.addEventListener("change", () => {
+    contributions.consented = share.checked;
+    $("share-status").textContent = share.checked
+      ? "Thank you: the rounds you play from now on are shared." : "Your rounds are not shared.";
+    if (share.checked) contributions.flush();
+  });
+  $("new-id").addEventListener("click", () => {
+    contributions.resetId();
+    $("share-status").textContent = "Done: later rounds carry a new random id, unconnected to the old one.";
+  });
+}
+
+$("start").addEventListener("click", () => startRound(0));
+$("skip").addEventListener("click", () => {
+  if (!round || round.over) return;
+  say("Let's try the next one.", { urgent: true });
+  finishRound(false);
+});
+$("undo").addEventListener("click", () => pad.undo());
+$("clear").addEventListener("click", () => pad.clear());
+document.addEventListener("keydown", (event) => {
+  if (!round || round.over) return;
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
+    event.preventDefault();
+    pad.undo();
+  } else if (event.key === "Escape") {
+    pad.clear();
+  }
+});
+
+async function start() {
+  setUpSettings();
+  if (contributions.consented && contributions.pending.length) contributions.flush();
+  let engineError = null;
+  try {
+    ({ metadata, engine, engineError } = await loadModel(root));
+  } catch (error) {
+    setStatus(`The game cannot start: ${error.message}.`);
+    return;
+  }
+  setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).`
+    : `The browser cannot run the model (${engineError.message}); the server guesses instead.`);
+  $("start").disabled = false;
+  root.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,36 @@
+"""Drawing real strokes on a page's canvas, as a person would: a mouse through Playwright, a finger through
+CDP touch events."""
+
+
+def screen_strokes(page, drawing, canvas="#pad"):
+    """The drawing's strokes scaled into the canvas, in page coordinates."""
+    box = page.locator(canvas).bounding_box()
+    xs = [x for s in drawing for x in s[0]]
+    ys = [y for s in drawing for y in s[1]]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
+    scale = box["width"] * 0.8 / extent
+    return [[(box["x"] + 20 + (x - min(xs)) * scale, box["y"] + 20 + (y - min(ys)) * scale)
+             for x, y in zip(s[0], s[1])] for s in drawing]
+
+
+def draw_with_mouse(page, drawing, stop=lambda: False):
+    """Each stroke with the mouse; `stop()`, asked after each stroke, ends the drawing early."""
+    for stroke in screen_strokes(page, drawing):
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+        if stop():
+            return
+
+
+def draw_with_touch(page, drawing, stop=lambda: False):
+    cdp = page.context.new_cdp_session(page)
+    for stroke in screen_strokes(page, drawing):
+        for i, (x, y) in enumerate(stroke):
+            kind = "touchStart" if i == 0 else "touchMove"
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        if stop():
+            return

@@ -1,0 +1,148 @@
+"""POST /api/contributions against real databases (SQLite and PostgreSQL), and the export back into the
+`sketch_rnn` dataset."""
+
+import json
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, read_records, run_module
+from webapp.database import make_engine
+from webapp.models import Contribution
+
+CAT_RAW = read_records(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
+CLIENT_ID = "0b7d1f7e-2f0c-4a39-9d7e-3f6c2a1b9e55"
+
+
+def round_of(prompt="cat", recognized=True, **changes):
+    body = {"client_id": CLIENT_ID, "prompt": prompt, "drawing": CAT_RAW, "recognized": recognized,
+            "recognized_ms": 2300 if recognized else None, "duration_ms": 2400, "model_version": "test-1",
+            "engine": "browser", "guesses": [{"label": "cat", "probability": 0.62}, {"label": "tiger", "probability": 0.2}]}
+    return {**body, **changes}
+
+
+def post(client, payload):
+    return client.post("/api/contributions", data=json.dumps(payload), content_type="application/json")
+
+
+def stored(url):
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = session.scalars(select(Contribution).order_by(Contribution.id)).all()
+    engine.dispose()
+    return rows
+
+
+@pytest.fixture()
+def db_client(make_app, database_url):
+    return make_app(DATABASE_URL=database_url).test_client()
+
+
+def test_a_shared_round_is_stored_whole_and_anonymous(db_client, database_url):
+    response = post(db_client, round_of())
+    assert response.status_code == 201, response.get_json()
+    [row] = stored(database_url)
+    assert response.get_json()["id"] == row.key_id
+    assert row.prompt == "cat" and row.recognized and row.recognized_ms == 2300 and row.duration_ms == 2400
+    assert row.drawing == [[list(map(float, s[0])), list(map(float, s[1])), s[2]] for s in CAT_RAW]  # timestamps kept
+    assert row.points == sum(len(s[0]) for s in CAT_RAW)
+    assert row.model_version == "test-1" and row.engine == "browser" and row.client_id == CLIENT_ID
+    assert row.guesses[0] == {"label": "cat", "probability": 0.62} and row.prompt_probability == 0.62
+    assert row.created_at is not None
+    # Nothing that identifies the person: no column for an address or headers, and no address in any value.
+    columns = {c["name"] for c in inspect(make_engine(database_url)).get_columns("contributions")}
+    assert not columns & {"ip", "address", "remote_addr", "user_agent", "headers"}
+    assert "127.0.0.1" not in json.dumps([str(getattr(row, c)) for c in columns])
+
+
+def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, database_url):
+    payload = round_of(prompt="dog", recognized=False, guesses=[{"label": "cat", "probability": 0.5}])
+    del payload["client_id"]
+    assert post(db_client, payload).status_code == 201
+    [row] = stored(database_url)
+    assert row.client_id is None and not row.recognized and row.recognized_ms is None and row.prompt_probability == 0
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"prompt": "unicorn"}, "'prompt' must be one of the 345"),
+    ({"drawing": [[s[0], s[1]] for s in CAT_RAW]}, "needs timestamps"),
+    ({"drawing": [[[1, 2], [3, 4], [5, 3]]]}, "go back in time"),
+    ({"drawing": [[[1, 2], [3, 4], [0, 1.5]]]}, "needs timestamps"),
+    ({"drawing": [[[0, 1e300], [0, 0], [0, 1]]]}, "absurd coordinate"),
+    ({"drawing": [[list(range(20001)), list(range(20001)), list(range(20001))]]}, "more than 20000 points"),
+    ({"drawing": []}, "non-empty list of strokes"),
+    ({"recognized": "yes"}, "'recognized' must be true or false"),
+    ({"recognized_ms": None}, "exactly when 'recognized' is true"),
+    ({"duration_ms": -1}, "'duration_ms' must be an integer"),
+    ({"guesses": [{"label": "cat", "probability": 2}]}, "each guess must be"),
+    ({"guesses": [{"label": "nope", "probability": 0.2}]}, "each guess must be"),
+    ({"guesses": [{"label": "cat", "probability": 0.1}] * 21}, "at most 20 guesses"),
+    ({"client_id": "me@example.com"}, "random id"),
+    ({"engine": "gpu"}, "'engine' must be"),
+    ({"model_version": ""}, "'model_version' must be"),
+    ({"ip": "1.2.3.4"}, "unknown field(s): ip"),
+])
+def test_bad_rounds_get_a_clear_422_and_nothing_is_stored(db_client, database_url, changes, message):
+    response = post(db_client, round_of(**changes))
+    assert response.status_code == 422 and message in response.get_json()["error"], response.get_json()
+    assert stored(database_url) == []
+
+
+def test_malformed_or_non_json_bodies_are_refused(client):
+    assert client.post("/api/contributions", data="{", content_type="application/json").status_code == 400
+    assert client.post("/api/contributions", data="x=1").status_code == 415
+    assert post(client, ["not", "an", "object"]).status_code == 422
+
+
+def test_one_client_is_rate_limited(make_app):
+    client = make_app(CONTRIBUTION_RATE_LIMIT=3).test_client()
+    assert [post(client, round_of()).status_code for _ in range(4)] == [201, 201, 201, 429]
+    response = post(client, round_of())
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert "too many drawings" in response.get_json()["error"]
+    other = client.post("/api/contributions", data=json.dumps(round_of()), content_type="application/json",
+                        environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert other.status_code == 201  # another client is not held back
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://nobody@127.0.0.1:1/none", "sqlite:///{tmp}/unmigrated.sqlite3"])
+def test_an_unavailable_database_is_a_503_that_says_the_drawing_is_kept(make_app, tmp_path, url, caplog):
+    client = make_app(DATABASE_URL=url.format(tmp=tmp_path)).test_client()
+    response = post(client, round_of())
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "kept and will be sent again" in response.get_json()["error"]
+    assert "Traceback" not in response.get_data(as_text=True) and "contribution not stored" in caplog.text
+    assert client.get("/healthz").status_code == 200  # predictions go on without the database
+
+
+
+def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_url, tmp_path):
+    for payload in (round_of(), round_of(prompt="dog", recognized=False),
+                    round_of(prompt="bicycle", recognized=False, guesses=[{"label": "bicycle", "probability": 0.4}])):
+        assert post(db_client, payload).status_code == 201
+    out = run_module("model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url)
+    assert "exported 3 drawings in 3 categories" in out
+    [record] = read_jsonl(tmp_path / "all" / "raw" / "cat.ndjson")
+    assert set(record) == {"key_id", "word", "countrycode", "timestamp", "recognized", "drawing"}
+    assert record["word"] == "cat" and record["recognized"] is True and record["key_id"].startswith("contribution-")
+    assert record["drawing"][0][2] == CAT_RAW[0][2] and record["timestamp"].endswith(" UTC")
+
+    out = run_module("model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url,
+              "--recognized-only")
+    assert "exported 1 drawings in 1 categories" in out and "(2 left out by the filters)" in out
+    assert [p.name for p in (tmp_path / "all" / "raw").iterdir()] == ["cat.ndjson"]  # a re-export replaces
+    out = run_module("model_training.contributions", "export", "--out", tmp_path / "agree", "--database-url", database_url,
+              "--min-agreement", "0.3")
+    assert sorted(p.name for p in (tmp_path / "agree" / "raw").iterdir()) == ["bicycle.ndjson", "cat.ndjson"]
+
+
+def test_export_of_an_unreadable_database_is_a_clear_error(tmp_path):
+    result = run_module("model_training.contributions", "export", "--out", tmp_path,
+                        "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/none", check=False)
+    assert result.returncode == 2 and "the contributions database cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -1,0 +1,177 @@
+"""The game in a real browser (Debian's Chromium through Playwright, gunicorn on 127.0.0.1): six rounds with
+a mouse, and on a phone with a finger; shared rounds land in SQLite and PostgreSQL, survive a database
+that is down, and go back into the dataset through the export."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, read_records, run_module
+from tests.live_server import live_server
+from tests.pointer_input import draw_with_mouse, draw_with_touch
+from webapp.database import make_engine, upgrade
+from webapp.models import Contribution
+
+CATEGORIES = ("cat", "bicycle", "apple", "airplane", "car", "dog")
+# Speech is spied on, never played: each utterance is recorded on the window, and "speaking" ends at once.
+SPEECH_SPY = """
+window.spokenLines = [];
+window.speechSynthesis.speak = (utterance) => { window.spokenLines.push(utterance.text); };
+"""
+NO_SPEECH = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
+
+
+@pytest.fixture(scope="module")
+def recognised(browser):
+    """{category: a real fixture drawing} that the drawing page, drawn with the mouse, guesses right:
+    the game's rounds with these drawings must be won."""
+    found = {}
+    with live_server() as (url, _):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(".draw-layout[data-ready=true]", timeout=60000)
+        for category in CATEGORIES:
+            for record in read_records(FIXTURE_QUICKDRAW_DIR / "raw" / f"{category}.ndjson.gz", limit=6):
+                page.keyboard.press("Escape")
+                draw_with_mouse(page, record["drawing"])
+                page.wait_for_selector("#guesses[data-engine=browser] li[data-label]")
+                if page.get_attribute("#guesses li[data-label]", "data-label") == category:
+                    found[category] = record["drawing"]
+                    break
+        context.close()
+    assert len(found) >= 4, f"too few recognised fixture drawings: {sorted(found)}"
+    return found
+
+
+def open_game(context, url):
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("#game[data-ready=true]", timeout=60000)
+    return page
+
+
+def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None):
+    """Play round `number` (1-based): draw until the round ends, or do `action` (skip), or let time run out."""
+    page.wait_for_selector(f"#game[data-state=round][data-round='{number}']")
+    over = f"#game[data-finished='{number}']"
+    if drawing:
+        draw(page, drawing, stop=lambda: page.locator(over).count() > 0)
+    if action:
+        action(page)
+    page.wait_for_selector(over, timeout=40000)
+
+
+def rows(url):
+    engine = make_engine(url)
+    with Session(engine) as session:
+        found = session.scalars(select(Contribution).order_by(Contribution.id)).all()
+    engine.dispose()
+    return found
+
+
+def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, database_url, tmp_path):
+    won = list(recognised)[:4]
+    prompts = [*won, "The Mona Lisa", "yoga"]  # the fifth is skipped, the sixth runs out of time, undrawn
+    with live_server(env={"INKLING_DATABASE_URL": database_url}) as (url, _):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context.add_init_script(SPEECH_SPY)
+        page = open_game(context, f"{url}/play?prompts={','.join(prompts)}")
+        assert not page.is_checked("#share")  # off until the person says yes
+        page.check("#share")
+        page.focus("#start")
+        page.keyboard.press("Enter")  # keyboard-usable
+        for number, prompt in enumerate(won, start=1):
+            page.wait_for_selector(f"#game[data-round='{number}']")
+            assert page.inner_text("#prompt") == f"Round {number} of 6: draw {'an' if prompt[0] in 'aeiou' else 'a'} {prompt}"
+            play_round(page, number, recognised[prompt])
+        play_round(page, 5, action=lambda p: p.click("#skip"))
+        page.wait_for_selector("#game[data-round='6']")
+        page.wait_for_timeout(1500)
+        assert 17 <= int(page.inner_text("#seconds-left")) <= 19  # the clock runs
+        play_round(page, 6)  # time runs out
+        page.wait_for_selector("#game[data-state=summary]")
+        assert page.get_attribute("#game", "data-results") == "111100"
+        assert page.inner_text("#summary-title") == "Inkling recognised 4 of your 6 drawings"
+        items = page.locator("#results li")
+        assert items.count() == 6
+        assert [items.nth(i).get_attribute("data-prompt") for i in range(6)] == prompts
+        assert "Recognised after" in items.nth(0).inner_text() and "Not drawn" in items.nth(5).inner_text()
+        assert page.locator("#results canvas").count() == 6
+        spoken = page.evaluate("window.spokenLines")
+        assert f"Oh, I know, it's {'an' if won[0][0] in 'aeiou' else 'a'} {won[0]}!" in spoken
+        assert "Time's up!" in spoken and page.inner_text("#speech")
+        assert "/play?prompts=" in page.get_attribute("#challenge", "href")
+        page.wait_for_selector("#share-status:has-text('shared')")
+        assert page.evaluate("JSON.parse(localStorage.getItem('inkling.pending-contributions.v1'))") == []
+        version = page.evaluate("fetch('/model/files/metadata.json').then(r => r.json()).then(m => m.version)")
+        assert page.problems == []
+        context.close()
+
+    stored = rows(database_url)
+    assert [r.prompt for r in stored] == won and all(r.recognized and r.recognized_ms > 0 for r in stored)
+    assert all(r.model_version == version and r.engine == "browser" and len(r.drawing[0]) == 3 for r in stored)
+    assert len({r.client_id for r in stored}) == 1 and stored[0].client_id
+
+    # ... and back into training: export, build the dataset with them, see them counted.
+    out = tmp_path / "contributions"
+    run_module("model_training.contributions", "export", "--out", out, "--database-url", database_url, "--recognized-only")
+    printed = run_module("model_training.data", "--source", FIXTURE_QUICKDRAW_DIR, "--categories", ",".join(won),
+                  "--contributions", out, "--data-dir", tmp_path / "tfds")
+    counted = printed.split("contributed (from the game, among the real ones): ")[1].splitlines()[0]
+    assert sum(int(part.split()[-1]) for part in counted.split(", ")) == 4
+
+
+def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
+    database = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"
+    prompt = next(iter(recognised))
+    with live_server(env={"INKLING_DATABASE_URL": database}) as (url, _):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                      device_scale_factor=2)
+        context.add_init_script(NO_SPEECH)
+        page = open_game(context, f"{url}/play?prompts={prompt},hedgehog")
+        assert page.is_disabled("#speak") and "cannot speak" in page.inner_text(".settings")
+        page.tap("#start")
+        play_round(page, 1, recognised[prompt], draw=draw_with_touch)
+        play_round(page, 2, action=lambda p: p.tap("#skip"))
+        page.wait_for_selector("#game[data-state=summary]")
+        assert page.get_attribute("#game", "data-results") == "10"
+        assert page.evaluate("window.scrollX") == 0 and page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.problems == []
+        context.close()
+    assert rows(database) == []  # not shared: the person never said yes
+
+
+def test_a_database_that_is_down_loses_no_drawing(browser, recognised, tmp_path):
+    database = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"  # not migrated yet: every insert fails
+    first, second = list(recognised)[:2]
+    with live_server(env={"INKLING_DATABASE_URL": database}, migrate=False) as (url, _):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = open_game(context, f"{url}/play?prompts={first},{second}")
+        page.check("#share")
+        page.click("#start")
+        play_round(page, 1, recognised[first])
+        page.wait_for_selector("#share-status:has-text('kept here and sent again')")
+        assert len(page.evaluate("JSON.parse(localStorage.getItem('inkling.pending-contributions.v1'))")) == 1
+        upgrade(database)  # the database is back
+        play_round(page, 2, recognised[second])
+        page.wait_for_selector("#share-status:has-text('2 drawings shared')")
+        context.close()
+    assert [r.prompt for r in rows(database)] == [first, second]
+
+
+def test_prompts_come_from_well_known_categories_and_bad_sets_are_refused(client, app):
+    metrics = app.extensions["predictor"].metrics
+    for level, (low, high) in app.config["PLAY_LEVELS"].items():
+        html = client.get(f"/play?level={level}").get_data(as_text=True)
+        prompts = json.loads(html.split('data-prompts="')[1].split('"')[0].replace("&#34;", '"'))
+        assert len(prompts) == 6 and len(set(prompts)) == 6
+        assert all(low <= metrics["per_category"][p]["top1"] <= high for p in prompts), (level, prompts)
+    response = client.get("/play?prompts=cat,unicorn")
+    assert response.status_code == 400 and "not one: unicorn" in response.get_data(as_text=True)
+    assert client.get("/play?prompts=" + ",".join(["cat"] * 7)).status_code == 400
+

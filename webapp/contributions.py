@@ -1,0 +1,145 @@
+"""POST /api/contributions: a game round that its player chose to share, stored for training.
+
+Stored: the prompt, the raw strokes with their timestamps, whether and when the model recognised it, the
+model's version and top guesses, the time, and at most the random id the player's browser keeps. Not
+stored: the client's address (the rate limit reads it from memory only), headers, or anything else.
+When the database cannot take the drawing, the answer is a 503 and the page keeps it to send again.
+"""
+
+import logging
+import math
+import re
+import uuid
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from model_training.config import CATEGORIES
+from model_training.strokes import DrawingError, validate_drawing
+from webapp.api import RequestError, parse_json
+from webapp.models import Contribution
+from webapp.rate_limit import RateLimit
+
+log = logging.getLogger(__name__)
+bp = Blueprint("contributions", __name__)
+
+FIELDS = {"client_id", "prompt", "drawing", "recognized", "recognized_ms", "duration_ms", "model_version",
+          "engine", "guesses"}
+CLIENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_ROUND_MS = 10 * 60 * 1000  # far longer than any round; longer timestamps are not a game's
+KNOWN = frozenset(CATEGORIES)
+
+
+def _integer(payload, name, low, high, optional=False):
+    value = payload.get(name)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RequestError(f"'{name}' must be an integer from {low} to {high}")
+    return value
+
+
+def _text(payload, name, pattern=None, most=64):
+    value = payload.get(name)
+    if not isinstance(value, str) or not 0 < len(value) <= most or (pattern and not pattern.match(value)):
+        raise RequestError(f"'{name}' must be " + ("a random id (UUID)" if pattern else f"a string of 1 to {most} characters"))
+    return value
+
+
+def raw_drawing(drawing):
+    """The strokes as [[xs, ys, ts], ...], checked like any drawing plus timestamps: present on every
+    stroke, whole milliseconds, rising within a stroke and never beyond a round."""
+    try:
+        coordinates = validate_drawing(drawing)
+    except DrawingError as error:
+        raise RequestError(str(error)) from None
+    strokes = []
+    for i, ((xs, ys), stroke) in enumerate(zip(coordinates, drawing)):
+        ts = stroke[2] if len(stroke) == 3 else None
+        if ts is None or any(isinstance(t, bool) or not isinstance(t, int) or not 0 <= t <= MAX_ROUND_MS for t in ts):
+            raise RequestError(f"stroke {i} needs timestamps: whole milliseconds from 0 to {MAX_ROUND_MS}")
+        if any(b < a for a, b in zip(ts, ts[1:])):
+            raise RequestError(f"stroke {i}'s timestamps go back in time")
+        strokes.append([xs, ys, list(ts)])
+    return strokes
+
+
+def guesses_of(value):
+    if not isinstance(value, list) or len(value) > current_app.config["MAX_TOP_K"]:
+        raise RequestError(f"'guesses' must be a list of at most {current_app.config['MAX_TOP_K']} guesses")
+    guesses = []
+    for guess in value:
+        if not (isinstance(guess, dict) and set(guess) == {"label", "probability"} and guess["label"] in KNOWN
+                and isinstance(guess["probability"], (int, float)) and not isinstance(guess["probability"], bool)
+                and math.isfinite(guess["probability"]) and 0 <= guess["probability"] <= 1):
+            raise RequestError("each guess must be {\"label\": a category, \"probability\": 0 to 1}")
+        guesses.append({"label": guess["label"], "probability": float(guess["probability"])})
+    return guesses
+
+
+def parse_contribution(payload):
+    """A request's JSON -> an unsaved Contribution; RequestError (422) says what is wrong."""
+    if not isinstance(payload, dict):
+        raise RequestError("the body must be a JSON object")
+    unknown = set(payload) - FIELDS
+    if unknown:
+        raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    prompt = payload.get("prompt")
+    if prompt not in KNOWN:
+        raise RequestError("'prompt' must be one of the 345 Quick, Draw! categories")
+    if not isinstance(payload.get("recognized"), bool):
+        raise RequestError("'recognized' must be true or false")
+    drawing = raw_drawing(payload.get("drawing"))
+    duration_ms = _integer(payload, "duration_ms", 0, MAX_ROUND_MS)
+    recognized_ms = _integer(payload, "recognized_ms", 0, MAX_ROUND_MS, optional=True)
+    if payload["recognized"] != (recognized_ms is not None):
+        raise RequestError("'recognized_ms' is given exactly when 'recognized' is true")
+    if payload.get("engine") not in ("browser", "server"):
+        raise RequestError("'engine' must be 'browser' or 'server'")
+    guesses = guesses_of(payload.get("guesses"))
+    return Contribution(
+        key_id=uuid.uuid4().hex,
+        created_at=datetime.now(UTC),
+        client_id=_text(payload, "client_id", CLIENT_ID) if payload.get("client_id") is not None else None,
+        prompt=prompt,
+        drawing=drawing,
+        points=sum(len(stroke[0]) for stroke in drawing),
+        recognized=payload["recognized"],
+        recognized_ms=recognized_ms,
+        duration_ms=duration_ms,
+        model_version=_text(payload, "model_version"),
+        engine=payload["engine"],
+        guesses=guesses,
+        prompt_probability=next((g["probability"] for g in guesses if g["label"] == prompt), 0.0),
+    )
+
+
+@bp.post("/api/contributions")
+def contribute():
+    limit = current_app.extensions["contribution_rate_limit"]
+    wait = limit.retry_after(request.remote_addr or "")
+    if wait:
+        return jsonify(error=f"too many drawings at once: try again in {wait} s"), 429, {"Retry-After": str(wait)}
+    if not request.is_json:
+        return jsonify(error="send JSON with Content-Type: application/json"), 415
+    try:
+        contribution = parse_contribution(parse_json(request.get_data()))
+    except RequestError as error:
+        return jsonify(error=str(error)), error.status
+    key_id = contribution.key_id  # read now: committing expires the object's attributes
+    try:
+        with Session(current_app.extensions["database"]) as session, session.begin():
+            session.add(contribution)
+    except SQLAlchemyError:
+        log.exception("contribution not stored")
+        return (jsonify(error="the drawing could not be stored right now; it is kept and will be sent again"),
+                503, {"Retry-After": "30"})
+    return jsonify(id=key_id), 201
+
+
+def init_app(app):
+    app.extensions["contribution_rate_limit"] = RateLimit(app.config["CONTRIBUTION_RATE_LIMIT"],
+                                                          app.config["CONTRIBUTION_RATE_WINDOW"])
+    app.register_blueprint(bp)

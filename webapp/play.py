@@ -1,0 +1,56 @@
+"""The game: /play names six categories, one per round, for a person to draw against the clock.
+
+Prompts come from the categories the model knows well enough, by the per-category top-1 that the
+evaluation measured on real test drawings (metrics.json), so the game is winnable; `?level=hard` asks for
+categories it knows less well, and `?prompts=a,b,...` replays a given set (the summary's challenge link).
+"""
+
+import random
+
+from flask import Blueprint, current_app, render_template, request
+
+bp = Blueprint("play", __name__)
+
+
+def prompt_pool(metrics, labels, level):
+    """Categories whose measured top-1 lies in the level's range, on enough test drawings to trust it;
+    every label when the model has no per-category figures."""
+    low, high = current_app.config["PLAY_LEVELS"][level]
+    least = current_app.config["PLAY_MIN_TEST_DRAWINGS"]
+    per_category = (metrics or {}).get("per_category")
+    if not per_category:
+        return list(labels)
+    return [label for label in labels
+            if (figures := per_category.get(label)) and figures["drawings"] >= least
+            and low <= figures["top1"] <= high]
+
+
+def chosen_prompts(labels, pool, rounds):
+    """`?prompts=` when it names known categories, else a random draw from the pool; (prompts, problem)."""
+    given = request.args.get("prompts")
+    if given is not None:
+        prompts = [p.strip() for p in given.split(",") if p.strip()]
+        unknown = [p for p in prompts if p not in labels]
+        if unknown or not 0 < len(prompts) <= rounds:
+            return None, (f"A set of prompts names 1 to {rounds} of the model's categories"
+                          + (f"; not one: {', '.join(unknown[:3])}" if unknown else "") + ".")
+        return prompts, None
+    return random.sample(pool, min(rounds, len(pool))), None
+
+
+@bp.get("/play")
+def play():
+    predictor = current_app.extensions["predictor"]
+    levels = current_app.config["PLAY_LEVELS"]
+    level = request.args.get("level", "easy")
+    if level not in levels:
+        level = "easy"
+    if not predictor.ready:
+        return render_template("play.html", error=predictor.error, level=level, levels=levels), 503
+    labels = predictor.metadata["labels"]
+    pool = prompt_pool(predictor.metrics, labels, level)
+    prompts, problem = chosen_prompts(labels, pool, current_app.config["PLAY_ROUNDS"])
+    if problem:
+        return render_template("play.html", error=problem, level=level, levels=levels), 400
+    return render_template("play.html", prompts=prompts, level=level, levels=levels, pool_size=len(pool),
+                           measured=bool(predictor.metrics), round_seconds=current_app.config["PLAY_ROUND_SECONDS"])
