@@ -65,8 +65,15 @@ def first_visit(page, url, backend):
                                  .map(e => [e.name, e.transferSize])""")
     transferred = {"model": 0, "scripts": 0, "wasm": 0, "other": 0}
     for name, size in entries:
-        kind = ("model" if "/model/files/" in name else "wasm" if name.endswith(".wasm")
-                else "scripts" if name.endswith(".js") else "other")
+        kind = (
+            "model"
+            if "/model/files/" in name
+            else "wasm"
+            if name.endswith(".wasm")
+            else "scripts"
+            if name.endswith(".js")
+            else "other"
+        )
         transferred[kind] += size
     transferred["total"] = sum(transferred.values())
     return ready_ms, transferred
@@ -98,27 +105,36 @@ def main(argv=None):
                 continue
             timings = page.evaluate(TIMING, {"sequences": sequences, "repeats": args.repeats})
             report["backends"][backend] = {
-                "ready_ms": visit[0], "first_visit_bytes": visit[1],
-                "lengths": {length: {kind: percentiles(values) for kind, values in kinds.items()}
-                            for length, kinds in timings.items()},
+                "ready_ms": visit[0],
+                "first_visit_bytes": visit[1],
+                "lengths": {
+                    length: {kind: percentiles(values) for kind, values in kinds.items()}
+                    for length, kinds in timings.items()
+                },
             }
             context.close()
         browser.close()
 
-    print(f"{'backend':<8}{'points':>7}{'full median':>13}{'full p95':>10}{'update median':>15}"
-          f"{'update p95':>12}{'layers.predict':>16}")
+    print(
+        f"{'backend':<8}{'points':>7}{'full median':>13}{'full p95':>10}{'update median':>15}"
+        f"{'update p95':>12}{'layers.predict':>16}"
+    )
     for backend, result in report["backends"].items():
         if not result:
             continue
         for length, kinds in result["lengths"].items():
-            print(f"{backend:<8}{length:>7}{kinds['full']['median']:>11.1f}ms{kinds['full']['p95']:>8.1f}ms"
-                  f"{kinds['step']['median']:>13.2f}ms{kinds['step']['p95']:>10.2f}ms{kinds['layers']['median']:>14.1f}ms")
+            print(
+                f"{backend:<8}{length:>7}{kinds['full']['median']:>11.1f}ms{kinds['full']['p95']:>8.1f}ms"
+                f"{kinds['step']['median']:>13.2f}ms{kinds['step']['p95']:>10.2f}ms{kinds['layers']['median']:>14.1f}ms"
+            )
     for backend, result in report["backends"].items():
         if result:
             b = result["first_visit_bytes"]
-            print(f"{backend}: model ready {result['ready_ms']:.0f} ms after navigation; first visit "
-                  f"{b['total'] / 1024:.0f} KiB (model {b['model'] / 1024:.0f}, scripts {b['scripts'] / 1024:.0f}, "
-                  f"wasm {b['wasm'] / 1024:.0f}, other {b['other'] / 1024:.0f})")
+            print(
+                f"{backend}: model ready {result['ready_ms']:.0f} ms after navigation; first visit "
+                f"{b['total'] / 1024:.0f} KiB (model {b['model'] / 1024:.0f}, scripts {b['scripts'] / 1024:.0f}, "
+                f"wasm {b['wasm'] / 1024:.0f}, other {b['other'] / 1024:.0f})"
+            )
     report["preprocessing"] = PREPROCESSING
     write_result("browser_inference", report)
     return 0

@@ -38,8 +38,12 @@ def spread(items, count):
 
 def percentiles(values):
     values = np.asarray(values, dtype=float)
-    return {"median": float(np.median(values)), "p95": float(np.percentile(values, 95)),
-            "p99": float(np.percentile(values, 99)), "n": int(len(values))}
+    return {
+        "median": float(np.median(values)),
+        "p95": float(np.percentile(values, 95)),
+        "p99": float(np.percentile(values, 99)),
+        "n": int(len(values)),
+    }
 
 
 def write_result(name, result):
@@ -47,4 +51,3 @@ def write_result(name, result):
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {path.relative_to(PROJECT_ROOT)}")
-

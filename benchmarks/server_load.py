@@ -94,8 +94,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     bodies = [json.dumps({"strokes": d.tolist()}) for d in spread(real_stroke3(args.source), 200)]
 
-    report = {"seconds_per_level": args.seconds, "workers": args.workers, "levels": [],
-              "worker_replacement_s": worker_replacement_seconds()}
+    report = {
+        "seconds_per_level": args.seconds,
+        "workers": args.workers,
+        "levels": [],
+        "worker_replacement_s": worker_replacement_seconds(),
+    }
     started = time.monotonic()
     with live_server(workers=args.workers) as (url, process):
         report["boot_s"] = time.monotonic() - started
@@ -103,8 +107,13 @@ def main(argv=None):
         report["memory_mib_before"] = worker_memory(process)
         for clients in map(int, args.clients.split(",")):
             latencies, errors, elapsed = hammer(url, bodies, clients, args.seconds)
-            level = {"clients": clients, "predictions": len(latencies), "errors": errors,
-                     "per_second": len(latencies) / elapsed, "latency_ms": percentiles(latencies)}
+            level = {
+                "clients": clients,
+                "predictions": len(latencies),
+                "errors": errors,
+                "per_second": len(latencies) / elapsed,
+                "latency_ms": percentiles(latencies),
+            }
             level["latency_ms"]["p50"] = level["latency_ms"].pop("median")
             report["levels"].append(level)
         report["memory_mib_after"] = worker_memory(process)
@@ -112,10 +121,15 @@ def main(argv=None):
     print(f"{'clients':>8}{'pred/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'n':>8}")
     for level in report["levels"]:
         lat = level["latency_ms"]
-        print(f"{level['clients']:>8}{level['per_second']:>9.1f}{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}"
-              f"{level['errors']:>8}{level['predictions']:>8}")
+        print(
+            f"{level['clients']:>8}{level['per_second']:>9.1f}{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}"
+            f"{level['errors']:>8}{level['predictions']:>8}"
+        )
     print(f"worker memory (MiB): before {report['memory_mib_before']}, after {report['memory_mib_after']}")
-    print(f"boot to first answer: {report['boot_s']:.2f} s; a killed worker replaced in {report['worker_replacement_s']:.2f} s")
+    print(
+        f"boot to first answer: {report['boot_s']:.2f} s; "
+        f"a killed worker replaced in {report['worker_replacement_s']:.2f} s"
+    )
     write_result(args.name, report)
     return 0
 

@@ -65,12 +65,19 @@ def main(argv=None):
                 time.sleep(1)  # let every slow connection reach a worker
                 latencies, errors, elapsed = hammer(url, bodies, 2, args.seconds)
             latency = percentiles(latencies) if latencies else {}
-            report["levels"].append({"slow_connections": opened, "predictions": len(latencies), "errors": errors,
-                                     "per_second": len(latencies) / elapsed, "latency_ms": latency})
+            report["levels"].append(
+                {
+                    "slow_connections": opened,
+                    "predictions": len(latencies),
+                    "errors": errors,
+                    "per_second": len(latencies) / elapsed,
+                    "latency_ms": latency,
+                }
+            )
     print(f"{'slow':>6}{'pred/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for level in report["levels"]:
         lat = level["latency_ms"]
-        cells = (f"{lat['median']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}" if lat else f"{'-':>9}" * 3)
+        cells = f"{lat['median']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}" if lat else f"{'-':>9}" * 3
         print(f"{level['slow_connections']:>6}{level['per_second']:>9.1f}{cells}{level['errors']:>8}")
     write_result(args.name, report)
     return 0

@@ -36,15 +36,23 @@ def main(argv=None):
         best = max(history["validation"], key=lambda h: h["val_top1"])
         shipped = history["throughput"][0]
         seconds = best.get("elapsed_s", best["step"] / shipped["steps"] * shipped["seconds"])
-        report["shipped_run"] = {"steps": shipped["steps"], "minutes": shipped["seconds"] / 60,
-                                 "drawings_per_second": shipped["drawings_per_second"],
-                                 "best_val_top1": best["val_top1"], "minutes_to_best": seconds / 60}
-    print(f"training throughput: {measured['drawings_per_second']:.0f} drawings/s over {measured['steps']} steps "
-          f"on {report['cores']} cores")
+        report["shipped_run"] = {
+            "steps": shipped["steps"],
+            "minutes": shipped["seconds"] / 60,
+            "drawings_per_second": shipped["drawings_per_second"],
+            "best_val_top1": best["val_top1"],
+            "minutes_to_best": seconds / 60,
+        }
+    print(
+        f"training throughput: {measured['drawings_per_second']:.0f} drawings/s over {measured['steps']} steps "
+        f"on {report['cores']} cores"
+    )
     if "shipped_run" in report:
         s = report["shipped_run"]
-        print(f"shipped model: {s['steps']} steps in {s['minutes']:.0f} min ({s['drawings_per_second']:.0f} drawings/s); "
-              f"best validation top-1 {s['best_val_top1']:.3f} after {s['minutes_to_best']:.0f} min")
+        print(
+            f"shipped model: {s['steps']} steps in {s['minutes']:.0f} min ({s['drawings_per_second']:.0f} drawings/s); "
+            f"best validation top-1 {s['best_val_top1']:.3f} after {s['minutes_to_best']:.0f} min"
+        )
     write_result("training_throughput", report)
     return 0
 

@@ -48,8 +48,12 @@ def javascript_ms(drawings):
     with tempfile.TemporaryDirectory() as scratch:
         request = Path(scratch) / "drawings.json"
         request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
-        result = subprocess.run(["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"),
-                                 str(request)], capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            ["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return [r["ms"] for r in json.loads(result.stdout)]
 
 
@@ -67,13 +71,23 @@ def main():
         cpu = time.process_time()
         response = client.post("/api/predict", data=body, content_type="application/json")
         request_cpu_s = time.process_time() - cpu
-        rows.append({"drawing": name, "points": points, "body_kib": len(body) / 1024, "status": response.status_code,
-                     "python_simplify_ms": simplify_s * 1000, "request_cpu_ms": request_cpu_s * 1000,
-                     "javascript_simplify_ms": js_ms})
+        rows.append(
+            {
+                "drawing": name,
+                "points": points,
+                "body_kib": len(body) / 1024,
+                "status": response.status_code,
+                "python_simplify_ms": simplify_s * 1000,
+                "request_cpu_ms": request_cpu_s * 1000,
+                "javascript_simplify_ms": js_ms,
+            }
+        )
     print(f"{'drawing':<28}{'points':>8}{'KiB':>7}{'status':>8}{'Python ms':>11}{'request CPU ms':>16}{'JS ms':>8}")
     for r in rows:
-        print(f"{r['drawing']:<28}{r['points']:>8}{r['body_kib']:>7.0f}{r['status']:>8}{r['python_simplify_ms']:>11.1f}"
-              f"{r['request_cpu_ms']:>16.1f}{r['javascript_simplify_ms']:>8.1f}")
+        print(
+            f"{r['drawing']:<28}{r['points']:>8}{r['body_kib']:>7.0f}{r['status']:>8}{r['python_simplify_ms']:>11.1f}"
+            f"{r['request_cpu_ms']:>16.1f}{r['javascript_simplify_ms']:>8.1f}"
+        )
     worst = max(rows, key=lambda r: r["request_cpu_ms"])
     print(f"worst request: {worst['drawing']}, {worst['request_cpu_ms']:.0f} ms of CPU")
     write_result("worst_case_drawings", {"max_points": N, "rows": rows})

@@ -34,8 +34,20 @@ def main(argv=None):
     results = {}
     for name in chosen:
         out = PROJECT_ROOT / "runs" / "ablation" / name.replace(" ", "_")
-        command = [sys.executable, "-m", "model_training.train", "--out", str(out), "--steps", str(args.steps),
-                   "--eval-every", str(args.steps // 2), "--warmup-steps", "100", *VARIANTS[name]]
+        command = [
+            sys.executable,
+            "-m",
+            "model_training.train",
+            "--out",
+            str(out),
+            "--steps",
+            str(args.steps),
+            "--eval-every",
+            str(args.steps // 2),
+            "--warmup-steps",
+            "100",
+            *VARIANTS[name],
+        ]
         if args.source:
             command += ["--source", args.source]
         print(f"== {name}: {' '.join(command[3:])}", flush=True)
@@ -48,8 +60,12 @@ def main(argv=None):
     base = results.get("baseline")
     print(f"\n{'variant':<36}{'top-1':>8}{'half':>8}{'Δ top-1':>10}{'Δ half':>9}")
     for name, r in results.items():
-        delta = (f"{(r['val_top1'] - base['val_top1']) * 100:>+9.1f}p{(r['val_top1_half'] - base['val_top1_half']) * 100:>+8.1f}p"
-                 if base else "")
+        delta = (
+            f"{(r['val_top1'] - base['val_top1']) * 100:>+9.1f}p"
+            f"{(r['val_top1_half'] - base['val_top1_half']) * 100:>+8.1f}p"
+            if base
+            else ""
+        )
         print(f"{name:<36}{r['val_top1']:>8.3f}{r['val_top1_half']:>8.3f}{delta}")
     path = PROJECT_ROOT / "benchmarks" / "results" / "ablation.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,9 +28,14 @@ from webapp.models import Contribution
 
 
 def record(row):
-    return {"key_id": CONTRIBUTION_KEY_PREFIX + row.key_id, "word": row.prompt, "countrycode": "",
-            "timestamp": row.created_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), "recognized": row.recognized,
-            "drawing": row.drawing}
+    return {
+        "key_id": CONTRIBUTION_KEY_PREFIX + row.key_id,
+        "word": row.prompt,
+        "countrycode": "",
+        "timestamp": row.created_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"),
+        "recognized": row.recognized,
+        "drawing": row.drawing,
+    }
 
 
 def export(out, url=None, recognized_only=False, min_agreement=0.0):
@@ -62,23 +67,33 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=("export",))
     parser.add_argument("--out", type=Path, required=True, help="folder to write raw/<category>.ndjson into")
-    parser.add_argument("--database-url", default=None, help="default: $INKLING_DATABASE_URL or instance/inkling.sqlite3")
+    parser.add_argument(
+        "--database-url", default=None, help="default: $INKLING_DATABASE_URL or instance/inkling.sqlite3"
+    )
     parser.add_argument("--recognized-only", action="store_true", help="only rounds the model recognised")
-    parser.add_argument("--min-agreement", type=float, default=0.0,
-                        help="only rounds where the model gave the prompt at least this probability (0 to 1)")
+    parser.add_argument(
+        "--min-agreement",
+        type=float,
+        default=0.0,
+        help="only rounds where the model gave the prompt at least this probability (0 to 1)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.min_agreement <= 1:
         parser.error("--min-agreement must be from 0 to 1")
     try:
         counts, left_out = export(args.out, args.database_url, args.recognized_only, args.min_agreement)
     except SQLAlchemyError as error:
-        print(f"error: the contributions database cannot be read ({getattr(error, 'orig', None) or error})",
-              file=sys.stderr)
+        print(
+            f"error: the contributions database cannot be read ({getattr(error, 'orig', None) or error})",
+            file=sys.stderr,
+        )
         return 2
     for category, n in sorted(counts.items()):
         print(f"{category:<26}{n:>6}")
-    print(f"exported {sum(counts.values())} drawings in {len(counts)} categories to {args.out / 'raw'}"
-          f" ({left_out} left out by the filters)")
+    print(
+        f"exported {sum(counts.values())} drawings in {len(counts)} categories to {args.out / 'raw'}"
+        f" ({left_out} left out by the filters)"
+    )
     return 0
 
 

@@ -25,18 +25,26 @@ SPLITS = ("train", "validation", "test")
 
 def add_dataset_arguments(parser):
     """The flags that choose a dataset; shared by the data, train and evaluate commands."""
-    parser.add_argument("--source", type=str, default=None,
-                        help="Quick, Draw! folder (default: $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw)")
+    parser.add_argument(
+        "--source",
+        type=str,
+        default=None,
+        help="Quick, Draw! folder (default: $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw)",
+    )
     parser.add_argument("--config", choices=("ndjson", "npz", "download"), default="ndjson")
-    parser.add_argument("--categories", type=str, default="",
-                        help="comma-separated category names (default: all 345)")
-    parser.add_argument("--max-per-category", type=int, default=0,
-                        help="cap per category, split and kind (real/synthetic); 0 keeps all")
+    parser.add_argument("--categories", type=str, default="", help="comma-separated category names (default: all 345)")
+    parser.add_argument(
+        "--max-per-category", type=int, default=0, help="cap per category, split and kind (real/synthetic); 0 keeps all"
+    )
     parser.add_argument("--no-synthetic", action="store_true", help="leave out synthetic drawings")
     parser.add_argument("--data-dir", type=str, default=str(TFDS_DATA_DIR), help="where TFDS writes the dataset")
-    parser.add_argument("--contributions", type=str, default="",
-                        help="a folder written by `model_training.contributions export`: the game's shared drawings, "
-                             "added as real ones")
+    parser.add_argument(
+        "--contributions",
+        type=str,
+        default="",
+        help="a folder written by `model_training.contributions export`: the game's shared drawings, "
+        "added as real ones",
+    )
 
 
 def folder_digest(folder):
@@ -102,10 +110,14 @@ def print_summary(counts, contributed):
         print(f"{split:<11} real {real:>7}  synthetic {synthetic:>7}  categories {categories:>3}")
     real_per_category = np.array([sum(counts[s][c, False] for s in SPLITS) for c in CATEGORIES])
     if sum(contributed.values()):
-        print("contributed (from the game, among the real ones): "
-              + ", ".join(f"{split} {contributed[split]}" for split in SPLITS))
-    print(f"real drawings per category: min {real_per_category.min()}, median "
-          f"{int(np.median(real_per_category))}, max {real_per_category.max()}")
+        print(
+            "contributed (from the game, among the real ones): "
+            + ", ".join(f"{split} {contributed[split]}" for split in SPLITS)
+        )
+    print(
+        f"real drawings per category: min {real_per_category.min()}, median "
+        f"{int(np.median(real_per_category))}, max {real_per_category.max()}"
+    )
 
 
 def main(argv=None):

@@ -67,9 +67,13 @@ def group_rows(by_fraction, labels, groups):
         selected = members[labels]
         row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
         for k in (1, 3, 5):
-            row[f"top{k}"] = float(topk_hits(by_fraction[1.0][selected], labels[selected], k).mean()) if selected.any() else 0.0
-        row["top1_by_fraction"] = {str(f): float(topk_hits(p[selected], labels[selected], 1).mean()) if selected.any()
-                                   else 0.0 for f, p in by_fraction.items()}
+            row[f"top{k}"] = (
+                float(topk_hits(by_fraction[1.0][selected], labels[selected], k).mean()) if selected.any() else 0.0
+            )
+        row["top1_by_fraction"] = {
+            str(f): float(topk_hits(p[selected], labels[selected], 1).mean()) if selected.any() else 0.0
+            for f, p in by_fraction.items()
+        }
         rows.append(row)
     return rows
 
@@ -78,8 +82,10 @@ def print_rows(title, rows):
     print(f"{title:<36}{'n':>6}{'top-1':>8}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
     for row in rows:
         f = row["top1_by_fraction"]
-        print(f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
-              f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}")
+        print(
+            f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
+            f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}"
+        )
 
 
 def plot_training_curves(history, path):
@@ -99,10 +105,16 @@ def plot_training_curves(history, path):
 def plot_partial(curves, path):
     figure, axis = plt.subplots(figsize=(6, 3.8))
     for name, values in curves.items():
-        axis.plot([f * 100 for f in FRACTIONS], values, marker="o", label=name,
-                  linestyle="--" if name.startswith("teacher") else "-")
-    axis.set(title="Top-1 against the part of the drawing seen", xlabel="% of points drawn", ylabel="top-1",
-             ylim=(0, 1))
+        axis.plot(
+            [f * 100 for f in FRACTIONS],
+            values,
+            marker="o",
+            label=name,
+            linestyle="--" if name.startswith("teacher") else "-",
+        )
+    axis.set(
+        title="Top-1 against the part of the drawing seen", xlabel="% of points drawn", ylabel="top-1", ylim=(0, 1)
+    )
     axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=90)
@@ -162,9 +174,13 @@ def main(argv=None):
     if teacher:
         prefixes = predict_prefixes(teacher, test_x, FRACTIONS)
         teacher_rows = group_rows({f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, test_y, groups)
-        metrics["teacher"] = {"name": args.teacher.name, "rendering": teacher.rendering, "groups": teacher_rows,
-                              "parameters": int(teacher.model.count_params()),
-                              "file_bytes": args.teacher.stat().st_size}
+        metrics["teacher"] = {
+            "name": args.teacher.name,
+            "rendering": teacher.rendering,
+            "groups": teacher_rows,
+            "parameters": int(teacher.model.count_params()),
+            "file_bytes": args.teacher.stat().st_size,
+        }
         partial_curves[f"teacher, {rows[0]['name']}"] = list(teacher_rows[0]["top1_by_fraction"].values())
         print_rows(f"teacher {args.teacher.name}", teacher_rows)
     print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))

@@ -14,20 +14,24 @@ def week_windows(series, lookback, horizon=7):
 
 def seq2vec_forecaster(horizon=7):
     """Reads the window, emits all seven days at once from its last state."""
-    return keras.Sequential([
-        keras.layers.Input(shape=(None, 1)),
-        keras.layers.LSTM(32),
-        keras.layers.Dense(horizon),
-    ])
+    return keras.Sequential(
+        [
+            keras.layers.Input(shape=(None, 1)),
+            keras.layers.LSTM(32),
+            keras.layers.Dense(horizon),
+        ]
+    )
 
 
 def seq2seq_forecaster(horizon=7):
     """At every time step, forecasts the next seven days: seven times more error signal per window."""
-    return keras.Sequential([
-        keras.layers.Input(shape=(None, 1)),
-        keras.layers.LSTM(32, return_sequences=True),
-        keras.layers.Dense(horizon),  # applied at every step
-    ])
+    return keras.Sequential(
+        [
+            keras.layers.Input(shape=(None, 1)),
+            keras.layers.LSTM(32, return_sequences=True),
+            keras.layers.Dense(horizon),  # applied at every step
+        ]
+    )
 
 
 def seq2seq_targets(series, lookback, horizon=7):
@@ -39,15 +43,19 @@ def seq2seq_targets(series, lookback, horizon=7):
 
 def video_classifier(frames=16, size=64, classes=10):
     """A CNN reads each frame (TimeDistributed), an LSTM reads the sequence of frame vectors."""
-    frame_encoder = keras.Sequential([
-        keras.layers.Input(shape=(size, size, 3)),
-        keras.layers.Conv2D(16, 3, strides=2, activation="relu"),
-        keras.layers.Conv2D(32, 3, strides=2, activation="relu"),
-        keras.layers.GlobalAveragePooling2D(),
-    ])
-    return keras.Sequential([
-        keras.layers.Input(shape=(frames, size, size, 3)),
-        keras.layers.TimeDistributed(frame_encoder),
-        keras.layers.LSTM(64),
-        keras.layers.Dense(classes, activation="softmax"),
-    ])
+    frame_encoder = keras.Sequential(
+        [
+            keras.layers.Input(shape=(size, size, 3)),
+            keras.layers.Conv2D(16, 3, strides=2, activation="relu"),
+            keras.layers.Conv2D(32, 3, strides=2, activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+        ]
+    )
+    return keras.Sequential(
+        [
+            keras.layers.Input(shape=(frames, size, size, 3)),
+            keras.layers.TimeDistributed(frame_encoder),
+            keras.layers.LSTM(64),
+            keras.layers.Dense(classes, activation="softmax"),
+        ]
+    )

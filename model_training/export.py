@@ -28,8 +28,18 @@ from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
-TRAINING_SETTINGS = ("steps", "batch_size", "lr", "warmup_steps", "clipnorm", "real_boost", "category_power",
-                     "no_augment", "last_weight", "seed")
+TRAINING_SETTINGS = (
+    "steps",
+    "batch_size",
+    "lr",
+    "warmup_steps",
+    "clipnorm",
+    "real_boost",
+    "category_power",
+    "no_augment",
+    "last_weight",
+    "seed",
+)
 DISTILLATION_SETTINGS = ("teacher_weight", "temperature", "teacher_fractions")
 
 
@@ -62,8 +72,10 @@ def main(argv=None):
             size = convert(model, folder, dtype)
             accuracy = top1(load_tfjs_model(folder), val_x, val_y)
             candidates[dtype] = {"validation_top1": accuracy, "weights_bytes": size}
-            print(f"{dtype:>8}: validation top-1 {accuracy:.4f} ({(accuracy - reference) * 100:+.2f} points), "
-                  f"weights {size / 1024:.0f} KiB")
+            print(
+                f"{dtype:>8}: validation top-1 {accuracy:.4f} ({(accuracy - reference) * 100:+.2f} points), "
+                f"weights {size / 1024:.0f} KiB"
+            )
         chosen = "uint8" if reference - candidates["uint8"]["validation_top1"] <= MAX_TOP1_LOSS else "float16"
         print(f"chosen: {chosen}")
         args.out.mkdir(parents=True, exist_ok=True)
@@ -87,9 +99,11 @@ def main(argv=None):
         "training_data": run["data"],
         "training": {k: run["args"][k] for k in TRAINING_SETTINGS},
         # The teacher's file name and how it was used; the teacher itself is never exported.
-        "distillation": ({"teacher": Path(run["args"]["teacher"]).name,
-                          **{k: run["args"][k] for k in DISTILLATION_SETTINGS}}
-                         if run["args"].get("teacher", "None") != "None" else None),
+        "distillation": (
+            {"teacher": Path(run["args"]["teacher"]).name, **{k: run["args"][k] for k in DISTILLATION_SETTINGS}}
+            if run["args"].get("teacher", "None") != "None"
+            else None
+        ),
         "dataset": run["dataset"],
         "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
         "metrics": None,  # filled in by model_training.evaluate

@@ -64,16 +64,24 @@ def _count(value):
 def _group_rows(rows):
     """Accuracy rows by category group, as model_training.evaluate writes them."""
     return isinstance(rows, list) and all(
-        isinstance(r, dict) and isinstance(r.get("name"), str) and _count(r.get("drawings"))
+        isinstance(r, dict)
+        and isinstance(r.get("name"), str)
+        and _count(r.get("drawings"))
         and all(_fraction(r.get(k)) for k in ("top1", "top3", "top5"))
-        and isinstance(r.get("top1_by_fraction"), dict) and _fraction(r["top1_by_fraction"].get("0.5"))
-        and all(_fraction(v) for v in r["top1_by_fraction"].values()) for r in rows)
+        and isinstance(r.get("top1_by_fraction"), dict)
+        and _fraction(r["top1_by_fraction"].get("0.5"))
+        and all(_fraction(v) for v in r["top1_by_fraction"].values())
+        for r in rows
+    )
 
 
 def _quantization(value):
-    return (isinstance(value, dict) and isinstance(value.get("candidates"), dict)
-            and isinstance(value["candidates"].get(value.get("chosen")), dict)
-            and _count(value["candidates"][value["chosen"]].get("weights_bytes")))
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("candidates"), dict)
+        and isinstance(value["candidates"].get(value.get("chosen")), dict)
+        and _count(value["candidates"][value["chosen"]].get("weights_bytes"))
+    )
 
 
 # What the server and the pages read from metadata.json, each with the check its value must pass.
@@ -81,16 +89,24 @@ REQUIRED = {
     "schema_version": lambda v: v == SCHEMA_VERSION,
     "name": lambda v: isinstance(v, str) and v,
     "version": lambda v: isinstance(v, str) and v,
-    "labels": lambda v: isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) and len(set(v)) == len(v),
+    "labels": lambda v: (
+        isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) and len(set(v)) == len(v)
+    ),
     "preprocessing": lambda v: isinstance(v, dict),
-    "architecture": lambda v: (isinstance(v, dict) and isinstance(v.get("conv_filters"), list)
-                               and isinstance(v.get("lstm_units"), list) and _positive_int(v.get("conv_kernel"))
-                               and all(_positive_int(u) for u in v["conv_filters"] + v["lstm_units"])),
+    "architecture": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("conv_filters"), list)
+        and isinstance(v.get("lstm_units"), list)
+        and _positive_int(v.get("conv_kernel"))
+        and all(_positive_int(u) for u in v["conv_filters"] + v["lstm_units"])
+    ),
     "parameters": _positive_int,
     "quantization": _quantization,
     "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
     "metrics": lambda v: v is None or (isinstance(v, dict) and _group_rows(v.get("groups"))),
-    "weights": lambda v: isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items()),
+    "weights": lambda v: (
+        isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
+    ),
 }
 PREPROCESSING_CHECKS = {
     "canvas_size": _positive_number,
@@ -121,15 +137,27 @@ def validate_metadata(metadata):
 
 def metrics_are_sound(metrics):
     """metrics.json holds what the model page reads."""
-    return (isinstance(metrics, dict) and _count(metrics.get("test_drawings")) and _group_rows(metrics.get("groups"))
-            and isinstance(metrics.get("partial"), dict) and all(_fraction(v) for v in metrics["partial"].values())
-            and isinstance(metrics.get("per_category"), dict) and all(
-                isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
-                for v in metrics["per_category"].values())
-            and ("teacher" not in metrics or (isinstance(metrics["teacher"], dict)
-                                              and isinstance(metrics["teacher"].get("name"), str)
-                                              and _group_rows(metrics["teacher"].get("groups"))
-                                              and len(metrics["teacher"]["groups"]) == len(metrics["groups"]))))
+    return (
+        isinstance(metrics, dict)
+        and _count(metrics.get("test_drawings"))
+        and _group_rows(metrics.get("groups"))
+        and isinstance(metrics.get("partial"), dict)
+        and all(_fraction(v) for v in metrics["partial"].values())
+        and isinstance(metrics.get("per_category"), dict)
+        and all(
+            isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
+            for v in metrics["per_category"].values()
+        )
+        and (
+            "teacher" not in metrics
+            or (
+                isinstance(metrics["teacher"], dict)
+                and isinstance(metrics["teacher"].get("name"), str)
+                and _group_rows(metrics["teacher"].get("groups"))
+                and len(metrics["teacher"]["groups"]) == len(metrics["groups"])
+            )
+        )
+    )
 
 
 def load_package(folder):

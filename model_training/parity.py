@@ -54,18 +54,24 @@ def real_test_sequences(quickdraw_dir, count, preprocessing):
 def run_tfjs(model_dir, sequences, backend):
     with tempfile.TemporaryDirectory() as scratch:
         request, response = Path(scratch) / "request.json", Path(scratch) / "response.json"
-        request.write_text(json.dumps({"model_dir": str(model_dir), "backend": backend,
-                                       "sequences": [s.ravel().tolist() for s in sequences]}))
-        subprocess.run(["node", str(NODE_SCRIPT), str(request), str(response)], check=True, capture_output=True,
-                       cwd=PROJECT_ROOT)
+        request.write_text(
+            json.dumps(
+                {"model_dir": str(model_dir), "backend": backend, "sequences": [s.ravel().tolist() for s in sequences]}
+            )
+        )
+        subprocess.run(
+            ["node", str(NODE_SCRIPT), str(request), str(response)], check=True, capture_output=True, cwd=PROJECT_ROOT
+        )
         return json.loads(response.read_text())["results"]
 
 
 def agreement(probabilities, reference):
     difference = np.abs(probabilities - reference)
-    return {"top1_agreement": float((probabilities.argmax(1) == reference.argmax(1)).mean()),
-            "max_abs_probability_difference": float(difference.max()),
-            "mean_abs_probability_difference": float(difference.mean())}
+    return {
+        "top1_agreement": float((probabilities.argmax(1) == reference.argmax(1)).mean()),
+        "max_abs_probability_difference": float(difference.max()),
+        "mean_abs_probability_difference": float(difference.mean()),
+    }
 
 
 def parity(model_dir, sequences):
@@ -74,8 +80,10 @@ def parity(model_dir, sequences):
     report = {"drawings": len(sequences)}
     for backend in BACKENDS:
         results = run_tfjs(model_dir, sequences, backend)
-        report[backend] = {engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
-                           for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))}
+        report[backend] = {
+            engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
+            for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))
+        }
     _, model_json, weights = load_package(model_dir)
     server = SketchModel(model_json, weights)
     report["server"] = {"numpy": agreement(np.stack([server.probabilities(s) for s in sequences]), keras_probabilities)}

@@ -92,8 +92,10 @@ class Teacher:
             raise TeacherError(f"teacher file {path} is not a readable Keras model ({error})") from None
         size = rendering["output_size"]
         if tuple(self.model.input_shape[1:]) != (size, size, 1):
-            raise TeacherError(f"teacher file {path} takes inputs of shape {self.model.input_shape[1:]}, "
-                               f"expected ({size}, {size}, 1) bitmaps")
+            raise TeacherError(
+                f"teacher file {path} takes inputs of shape {self.model.input_shape[1:]}, "
+                f"expected ({size}, {size}, 1) bitmaps"
+            )
         outputs = self.model.output_shape[-1]
         if outputs != len(CATEGORIES):
             raise TeacherError(f"teacher file {path} has {outputs} outputs, expected {len(CATEGORIES)}")
@@ -107,7 +109,8 @@ class Teacher:
             raise TeacherError(
                 f"{names_path} does not map the teacher's {outputs} outputs onto the {len(CATEGORIES)} "
                 f"categories: {len(names)} names; not categories: {', '.join(unknown[:5]) or 'none'}; "
-                f"categories missing: {', '.join(missing[:5]) or 'none'}")
+                f"categories missing: {', '.join(missing[:5]) or 'none'}"
+            )
         # Column i of the teacher's output in Inkling's order is its output for CATEGORIES[i].
         self.order = tf.constant([names.index(c) for c in CATEGORIES], tf.int32)
 
@@ -131,7 +134,7 @@ def predict_prefixes(teacher, sequences, fractions, batch_size=128):
     order = np.argsort([len(s) for s in sequences], kind="stable")
     out = np.zeros((len(sequences), len(fractions), len(CATEGORIES)), np.float32)
     for start in range(0, len(order), batch_size):
-        chunk = order[start: start + batch_size]
+        chunk = order[start : start + batch_size]
         batch, lengths = pad_batch([sequences[i] for i in chunk])
         out[chunk] = np.exp(teacher.log_probabilities(batch, prefix_ends(lengths, fractions)).numpy())
     return out
@@ -160,8 +163,10 @@ def main(argv=None):
     prefixes = predict_prefixes(teacher, x, FRACTIONS)
     groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
     print(f"teacher {args.teacher.name}, rendering {rendering}")
-    print_rows(f"{args.split} split, real drawings", group_rows(
-        {f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, y, groups))
+    print_rows(
+        f"{args.split} split, real drawings",
+        group_rows({f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, y, groups),
+    )
     return 0
 
 

@@ -55,26 +55,47 @@ def parse_args(argv):
     parser.add_argument("--real-boost", type=float, default=4.0)
     parser.add_argument("--category-power", type=float, default=0.5)
     parser.add_argument("--no-augment", action="store_true")
-    parser.add_argument("--last-weight", type=float, default=0.2,
-                        help="share of the loss on the last point; the rest is spread over every point (1: last only)")
+    parser.add_argument(
+        "--last-weight",
+        type=float,
+        default=0.2,
+        help="share of the loss on the last point; the rest is spread over every point (1: last only)",
+    )
     parser.add_argument("--eval-every", type=int, default=2000)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
-    parser.add_argument("--distribute", choices=("none", "mirrored", "multiworker"), default="none",
-                        help="tf.distribute strategy for several GPUs or workers")
-    parser.add_argument("--teacher", type=Path, default=None,
-                        help="a bitmap teacher's Keras file (class_names.txt beside it) to distil from")
-    parser.add_argument("--teacher-weight", type=float, default=0.7,
-                        help="share of each point's target taken from the teacher; the rest is the true label")
+    parser.add_argument(
+        "--distribute",
+        choices=("none", "mirrored", "multiworker"),
+        default="none",
+        help="tf.distribute strategy for several GPUs or workers",
+    )
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        default=None,
+        help="a bitmap teacher's Keras file (class_names.txt beside it) to distil from",
+    )
+    parser.add_argument(
+        "--teacher-weight",
+        type=float,
+        default=0.7,
+        help="share of each point's target taken from the teacher; the rest is the true label",
+    )
     parser.add_argument("--temperature", type=float, default=1.0, help="softens the teacher's distribution")
-    parser.add_argument("--teacher-fractions", type=str, default="1.0",
-                        help="prefixes the teacher sees, as fractions of the points; a point's target comes from "
-                             "the first prefix that contains it (1.0: the whole drawing for every point)")
+    parser.add_argument(
+        "--teacher-fractions",
+        type=str,
+        default="1.0",
+        help="prefixes the teacher sees, as fractions of the points; a point's target comes from "
+        "the first prefix that contains it (1.0: the whole drawing for every point)",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny model, few steps, a few categories")
     if parser.parse_args(argv).quick:  # --quick changes the defaults; flags given still win
-        parser.set_defaults(steps=60, eval_every=30, batch_size=32, warmup_steps=5,
-                            categories="cat,dog,bicycle,airplane,car,apple")
+        parser.set_defaults(
+            steps=60, eval_every=30, batch_size=32, warmup_steps=5, categories="cat,dog,bicycle,airplane,car,apple"
+        )
     args = parser.parse_args(argv)
     args.teacher_fractions = tuple(sorted(float(f) for f in args.teacher_fractions.split(",")))
     if not args.teacher_fractions or args.teacher_fractions[-1] != 1.0 or args.teacher_fractions[0] <= 0:
@@ -100,7 +121,7 @@ def sampling_weights(labels, synthetic, category_power, real_boost):
     weights = np.where(synthetic, 1.0, real_boost)
     per_category = np.bincount(labels, weights=weights, minlength=len(CATEGORIES))
     counts = np.bincount(labels, minlength=len(CATEGORIES)).astype(float)
-    share = np.where(counts > 0, counts ** category_power, 0.0)
+    share = np.where(counts > 0, counts**category_power, 0.0)
     probabilities = weights / per_category[labels] * share[labels]
     return probabilities / probabilities.sum()
 
@@ -153,8 +174,12 @@ def batches(sequences, labels, probabilities, args, first_batch):
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chosen = [augment(sequences[i], rng) if not args.no_augment else sequences[i] for i in chunks[j]]
             batch, batch_lengths = pad_batch(chosen)
-            yield (batch, labels[chunks[j]], step_weights(batch_lengths, args.last_weight),
-                   prefix_ends(batch_lengths, args.teacher_fractions))
+            yield (
+                batch,
+                labels[chunks[j]],
+                step_weights(batch_lengths, args.last_weight),
+                prefix_ends(batch_lengths, args.teacher_fractions),
+            )
         pool_index, skip = pool_index + 1, 0
 
 
@@ -232,8 +257,11 @@ def main(argv=None):
         "validation_real": len(val_y),
         "categories_with_data": int(len(np.unique(train_y))),
     }
-    print(f"train: {counts['train_real']} real + {counts['train_synthetic']} synthetic; "
-          f"validation: {counts['validation_real']} real", flush=True)
+    print(
+        f"train: {counts['train_real']} real + {counts['train_synthetic']} synthetic; "
+        f"validation: {counts['validation_real']} real",
+        flush=True,
+    )
 
     strategy = make_strategy(args.distribute)
     model_config = QUICK_MODEL_CONFIG if args.quick else MODEL_CONFIG
@@ -249,10 +277,19 @@ def main(argv=None):
         checkpoint.restore(manager.latest_checkpoint)
         history = json.loads(history_path.read_text())
         print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
-    (args.out / "run.json").write_text(json.dumps(
-        {"args": {k: str(v) for k, v in vars(args).items()}, "model": model_config,
-         "dataset_args": {k: getattr(args, k) for k in DATASET_ARGS},
-         "preprocessing": PREPROCESSING, "data": counts, "dataset": builder.info.full_name}, indent=2))
+    (args.out / "run.json").write_text(
+        json.dumps(
+            {
+                "args": {k: str(v) for k, v in vars(args).items()},
+                "model": model_config,
+                "dataset_args": {k: getattr(args, k) for k in DATASET_ARGS},
+                "preprocessing": PREPROCESSING,
+                "data": counts,
+                "dataset": builder.info.full_name,
+            },
+            indent=2,
+        )
+    )
 
     def replica_step(inputs, labels, weights, ends, teacher_log_p, lr):
         with tf.GradientTape() as tape:
@@ -274,8 +311,12 @@ def main(argv=None):
     # Batches are made, and labelled by the teacher, in tf.data threads while the previous step trains.
     dataset = tf.data.Dataset.from_generator(
         lambda: batches(train_x, train_y, probabilities, args, first_batch=start),
-        output_signature=(tf.TensorSpec((None, None, 3), tf.float32), tf.TensorSpec((None,), tf.int32),
-                          tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None, None), tf.int32)),
+        output_signature=(
+            tf.TensorSpec((None, None, 3), tf.float32),
+            tf.TensorSpec((None,), tf.int32),
+            tf.TensorSpec((None, None), tf.float32),
+            tf.TensorSpec((None, None), tf.int32),
+        ),
     )
     dataset = dataset.map(lambda x, y, w, ends: (x, y, w, ends, teacher_log_probabilities(teacher, x, ends, args)))
     dataset = dataset.prefetch(4)
@@ -283,8 +324,15 @@ def main(argv=None):
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []
-    progress = tqdm(range(start, args.steps), initial=start, total=args.steps, desc="train", unit="step",
-                    dynamic_ncols=True, mininterval=2.0)
+    progress = tqdm(
+        range(start, args.steps),
+        initial=start,
+        total=args.steps,
+        desc="train",
+        unit="step",
+        dynamic_ncols=True,
+        mininterval=2.0,
+    )
     began = time.time()
     for i in progress:
         loss = float(train_step(*next(stream), tf.constant(learning_rate(i, args), tf.float32)))
@@ -297,8 +345,9 @@ def main(argv=None):
         if (i + 1) % args.eval_every == 0 or i + 1 == args.steps:
             metrics = validation_metrics(model, val_x, val_y)
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
-            progress.write(f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f}, "
-                           f"first half {metrics['val_top1_half']:.3f}")
+            progress.write(
+                f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f}, first half {metrics['val_top1_half']:.3f}"
+            )
             if metrics["val_top1"] > best:
                 best = metrics["val_top1"]
                 model.save_weights(args.out / "best.h5")
@@ -312,7 +361,8 @@ def main(argv=None):
         rate = done * args.batch_size / elapsed
         print(f"trained {done} steps in {elapsed / 60:.1f} min: {rate:.0f} drawings/s", flush=True)
         history.setdefault("throughput", []).append(
-            {"steps": done, "seconds": elapsed, "drawings_per_second": rate, "threads": os.cpu_count()})
+            {"steps": done, "seconds": elapsed, "drawings_per_second": rate, "threads": os.cpu_count()}
+        )
         history_path.write_text(json.dumps(history))
     print(f"best validation top-1 {best:.3f}; weights in {args.out / 'best.h5'}")
     return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up (idempotent), installs Debian's Chromium for the browser tests if missing, and runs
-# the whole test suite. Arguments go to pytest (e.g. scripts/test.sh -k browser).
-# Real drawings come from $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw; tests needing them skip without.
+# Sets everything up (idempotent), installs Debian's Chromium for the browser tests if missing, checks the
+# code with ruff (lint and format), and runs the whole test suite. Arguments go to pytest (e.g. -k browser).
+# Real drawings come from $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw, else tests/fixtures/quickdraw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,4 +11,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
 fi
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

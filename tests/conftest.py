@@ -74,8 +74,17 @@ def postgresql_url():
         subprocess.run([*as_owner, *command], check=True, capture_output=True, cwd=folder)
 
     run(bin_dir / "initdb", "-D", folder / "data", "-U", "inkling", "-A", "trust", "--no-sync")
-    run(bin_dir / "pg_ctl", "-D", folder / "data", "-l", folder / "server.log", "-w", "start", "-o",
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off")
+    run(
+        bin_dir / "pg_ctl",
+        "-D",
+        folder / "data",
+        "-l",
+        folder / "server.log",
+        "-w",
+        "start",
+        "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+    )
     try:
         run(bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "inkling", "inkling")
         yield f"postgresql+psycopg://inkling@127.0.0.1:{port}/inkling"

@@ -14,8 +14,14 @@ import urllib.request
 from model_training.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def free_port():
@@ -36,12 +42,31 @@ def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrat
     with tempfile.TemporaryDirectory() as scratch, open(log_path, "w") as log:
         env.setdefault("INKLING_DATABASE_URL", f"sqlite:///{scratch}/inkling.sqlite3")
         if migrate:
-            subprocess.run([sys.executable, "-m", "webapp.database", "upgrade"], cwd=PROJECT_ROOT, env=env,
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "webapp.database", "upgrade"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "webapp/gunicorn.conf.py", "-w", str(workers),
-             "-b", f"127.0.0.1:{port}", "webapp:create_app()"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "webapp/gunicorn.conf.py",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "webapp:create_app()",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 120

@@ -9,8 +9,10 @@ def screen_strokes(page, drawing, canvas="#pad"):
     ys = [y for s in drawing for y in s[1]]
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
     scale = box["width"] * 0.8 / extent
-    return [[(box["x"] + 20 + (x - min(xs)) * scale, box["y"] + 20 + (y - min(ys)) * scale)
-             for x, y in zip(s[0], s[1])] for s in drawing]
+    return [
+        [(box["x"] + 20 + (x - min(xs)) * scale, box["y"] + 20 + (y - min(ys)) * scale) for x, y in zip(s[0], s[1])]
+        for s in drawing
+    ]
 
 
 def draw_with_mouse(page, drawing, stop=lambda: False):

@@ -38,23 +38,26 @@ def test_predict_official_records_as_they_are(client, quickdraw_dir):
         assert by_drawing["guesses"] == by_strokes["guesses"]
 
 
-@pytest.mark.parametrize("payload, status, message", [
-    ([1, 2], 422, "JSON object"),
-    ({}, 422, "exactly one"),
-    ({"strokes": CAT, "drawing": [[[1], [2]]]}, 422, "exactly one"),
-    ({"strokes": CAT, "extra": 1}, 422, "unknown field"),
-    ({"strokes": []}, 422, "non-empty"),
-    ({"strokes": [[1, 2]]}, 422, "dx, dy, pen"),
-    ({"strokes": [["a", 2, 0]]}, 422, "dx, dy, pen"),
-    ({"strokes": [[1, 2, 0.5]]}, 422, "pen must be 0 or 1"),
-    ({"strokes": [[1e12, 2, 1]]}, 422, "absurd"),
-    ({"strokes": [[1, 2, 0]] * 20001}, 422, "more than 20000"),
-    ({"strokes": CAT, "top_k": 0}, 422, "top_k"),
-    ({"strokes": CAT, "top_k": True}, 422, "top_k"),
-    ({"drawing": []}, 422, "non-empty"),
-    ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
-    ({"drawing": "cat"}, 422, "non-empty list"),
-])
+@pytest.mark.parametrize(
+    "payload, status, message",
+    [
+        ([1, 2], 422, "JSON object"),
+        ({}, 422, "exactly one"),
+        ({"strokes": CAT, "drawing": [[[1], [2]]]}, 422, "exactly one"),
+        ({"strokes": CAT, "extra": 1}, 422, "unknown field"),
+        ({"strokes": []}, 422, "non-empty"),
+        ({"strokes": [[1, 2]]}, 422, "dx, dy, pen"),
+        ({"strokes": [["a", 2, 0]]}, 422, "dx, dy, pen"),
+        ({"strokes": [[1, 2, 0.5]]}, 422, "pen must be 0 or 1"),
+        ({"strokes": [[1e12, 2, 1]]}, 422, "absurd"),
+        ({"strokes": [[1, 2, 0]] * 20001}, 422, "more than 20000"),
+        ({"strokes": CAT, "top_k": 0}, 422, "top_k"),
+        ({"strokes": CAT, "top_k": True}, 422, "top_k"),
+        ({"drawing": []}, 422, "non-empty"),
+        ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
+        ({"drawing": "cat"}, 422, "non-empty list"),
+    ],
+)
 def test_bad_input_gets_a_clear_4xx(client, payload, status, message):
     response = post(client, payload)
     assert response.status_code == status
@@ -62,8 +65,9 @@ def test_bad_input_gets_a_clear_4xx(client, payload, status, message):
 
 
 def test_non_finite_numbers_are_refused(client):
-    response = client.post("/api/predict", data='{"strokes": [[NaN, 1, 0], [1, Infinity, 1]]}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/predict", data='{"strokes": [[NaN, 1, 0], [1, Infinity, 1]]}', content_type="application/json"
+    )
     assert response.status_code == 422 and "non-finite" in response.get_json()["error"]
 
 
@@ -77,8 +81,9 @@ def test_malformed_json_and_wrong_content_type(client):
 
 
 def test_body_over_the_limit_gets_413(client, app):
-    response = client.post("/api/predict", data="[" + "0," * app.config["MAX_CONTENT_LENGTH"] + "0]",
-                           content_type="application/json")
+    response = client.post(
+        "/api/predict", data="[" + "0," * app.config["MAX_CONTENT_LENGTH"] + "0]", content_type="application/json"
+    )
     assert response.status_code == 413
     assert "error" in response.get_json()
 
@@ -105,9 +110,15 @@ def test_pages_render_with_security_headers(client):
 
 def test_every_kind_of_response_carries_the_security_headers(client, app):
     assert not app.debug
-    responses = [client.get("/healthz"), client.get("/api/openapi.json"), client.get("/static/js/strokes.js"),
-                 client.get("/model/files/metadata.json"), client.get("/nothing"), post(client, {"strokes": []}),
-                 client.post("/predict", data={"strokes": "[]"})]
+    responses = [
+        client.get("/healthz"),
+        client.get("/api/openapi.json"),
+        client.get("/static/js/strokes.js"),
+        client.get("/model/files/metadata.json"),
+        client.get("/nothing"),
+        post(client, {"strokes": []}),
+        client.post("/predict", data={"strokes": "[]"}),
+    ]
     for response in responses:
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -179,12 +190,20 @@ def test_labels_are_rendered_escaped(make_app, tmp_path):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=6) | st.dictionaries(
-        st.sampled_from(["strokes", "drawing", "top_k", "x"]), children, max_size=3),
-    max_leaves=40)
-stroke3_rows = st.lists(st.lists(st.integers(-300, 300) | st.floats(-1e3, 1e3), min_size=3, max_size=3)
-                        .map(lambda r: r[:2] + [abs(int(r[2])) % 2]), min_size=1, max_size=300)
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=6)
+        | st.dictionaries(st.sampled_from(["strokes", "drawing", "top_k", "x"]), children, max_size=3)
+    ),
+    max_leaves=40,
+)
+stroke3_rows = st.lists(
+    st.lists(st.integers(-300, 300) | st.floats(-1e3, 1e3), min_size=3, max_size=3).map(
+        lambda r: r[:2] + [abs(int(r[2])) % 2]
+    ),
+    min_size=1,
+    max_size=300,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

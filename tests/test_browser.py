@@ -41,9 +41,13 @@ def open_page(page, url):
 def guesses(page, engine):
     # Selectors, not wait_for_function: the page's CSP forbids the string evaluation that would need.
     page.wait_for_selector(f"#guesses[data-engine={engine}] li[data-label]:nth-child(5)", timeout=30000)
-    return page.eval_on_selector("#guesses", """list => ({
+    return page.eval_on_selector(
+        "#guesses",
+        """list => ({
         engine: list.dataset.engine, ms: parseFloat(list.dataset.ms),
-        guesses: [...list.querySelectorAll('li')].map(li => [li.dataset.label, parseFloat(li.dataset.probability)])})""")
+        guesses: [...list.querySelectorAll('li')].map(
+            li => [li.dataset.label, parseFloat(li.dataset.probability)])})""",
+    )
 
 
 def saved_strokes(page):
@@ -149,8 +153,10 @@ def draw_on_learn_pad(page, drawing):
     ys = [y for s in drawing for y in s[1]]
     scale = box["width"] * 0.8 / max(max(xs) - min(xs), max(ys) - min(ys))
     for stroke in drawing:
-        points = [(box["x"] + 10 + (x - min(xs)) * scale, box["y"] + 10 + (y - min(ys)) * scale)
-                  for x, y in zip(stroke[0], stroke[1])]
+        points = [
+            (box["x"] + 10 + (x - min(xs)) * scale, box["y"] + 10 + (y - min(ys)) * scale)
+            for x, y in zip(stroke[0], stroke[1])
+        ]
         page.mouse.move(*points[0])
         page.mouse.down()
         for point in points[1:]:
@@ -176,8 +182,11 @@ def test_learn_pages_live_shape_and_gates(page, server, cat):
     draw_on_learn_pad(page, cat)
     assert int(page.inner_text("[data-points]")) > 10
     for gate in ("input", "forget", "output"):
-        values = [float(v) for pair in page.get_attribute(f"polyline[data-gate={gate}]", "points").split()
-                  for v in pair.split(",")[1:]]
+        values = [
+            float(v)
+            for pair in page.get_attribute(f"polyline[data-gate={gate}]", "points").split()
+            for v in pair.split(",")[1:]
+        ]
         assert len(values) > 10 and all(0 <= v <= 200 for v in values)
     page.goto(server + "/learn/seq2seq-seq2vec-vec2seq")
     page.wait_for_selector("[data-live-pad][data-ready=true]", timeout=60000)

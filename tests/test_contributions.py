@@ -16,9 +16,17 @@ CLIENT_ID = "0b7d1f7e-2f0c-4a39-9d7e-3f6c2a1b9e55"
 
 
 def round_of(prompt="cat", recognized=True, **changes):
-    body = {"client_id": CLIENT_ID, "prompt": prompt, "drawing": CAT_RAW, "recognized": recognized,
-            "recognized_ms": 2300 if recognized else None, "duration_ms": 2400, "model_version": "test-1",
-            "engine": "browser", "guesses": [{"label": "cat", "probability": 0.62}, {"label": "tiger", "probability": 0.2}]}
+    body = {
+        "client_id": CLIENT_ID,
+        "prompt": prompt,
+        "drawing": CAT_RAW,
+        "recognized": recognized,
+        "recognized_ms": 2300 if recognized else None,
+        "duration_ms": 2400,
+        "model_version": "test-1",
+        "engine": "browser",
+        "guesses": [{"label": "cat", "probability": 0.62}, {"label": "tiger", "probability": 0.2}],
+    }
     return {**body, **changes}
 
 
@@ -64,25 +72,28 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
     assert row.client_id is None and not row.recognized and row.recognized_ms is None and row.prompt_probability == 0
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"prompt": "unicorn"}, "'prompt' must be one of the 345"),
-    ({"drawing": [[s[0], s[1]] for s in CAT_RAW]}, "needs timestamps"),
-    ({"drawing": [[[1, 2], [3, 4], [5, 3]]]}, "go back in time"),
-    ({"drawing": [[[1, 2], [3, 4], [0, 1.5]]]}, "needs timestamps"),
-    ({"drawing": [[[0, 1e300], [0, 0], [0, 1]]]}, "absurd coordinate"),
-    ({"drawing": [[list(range(20001)), list(range(20001)), list(range(20001))]]}, "more than 20000 points"),
-    ({"drawing": []}, "non-empty list of strokes"),
-    ({"recognized": "yes"}, "'recognized' must be true or false"),
-    ({"recognized_ms": None}, "exactly when 'recognized' is true"),
-    ({"duration_ms": -1}, "'duration_ms' must be an integer"),
-    ({"guesses": [{"label": "cat", "probability": 2}]}, "each guess must be"),
-    ({"guesses": [{"label": "nope", "probability": 0.2}]}, "each guess must be"),
-    ({"guesses": [{"label": "cat", "probability": 0.1}] * 21}, "at most 20 guesses"),
-    ({"client_id": "me@example.com"}, "random id"),
-    ({"engine": "gpu"}, "'engine' must be"),
-    ({"model_version": ""}, "'model_version' must be"),
-    ({"ip": "1.2.3.4"}, "unknown field(s): ip"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"prompt": "unicorn"}, "'prompt' must be one of the 345"),
+        ({"drawing": [[s[0], s[1]] for s in CAT_RAW]}, "needs timestamps"),
+        ({"drawing": [[[1, 2], [3, 4], [5, 3]]]}, "go back in time"),
+        ({"drawing": [[[1, 2], [3, 4], [0, 1.5]]]}, "needs timestamps"),
+        ({"drawing": [[[0, 1e300], [0, 0], [0, 1]]]}, "absurd coordinate"),
+        ({"drawing": [[list(range(20001)), list(range(20001)), list(range(20001))]]}, "more than 20000 points"),
+        ({"drawing": []}, "non-empty list of strokes"),
+        ({"recognized": "yes"}, "'recognized' must be true or false"),
+        ({"recognized_ms": None}, "exactly when 'recognized' is true"),
+        ({"duration_ms": -1}, "'duration_ms' must be an integer"),
+        ({"guesses": [{"label": "cat", "probability": 2}]}, "each guess must be"),
+        ({"guesses": [{"label": "nope", "probability": 0.2}]}, "each guess must be"),
+        ({"guesses": [{"label": "cat", "probability": 0.1}] * 21}, "at most 20 guesses"),
+        ({"client_id": "me@example.com"}, "random id"),
+        ({"engine": "gpu"}, "'engine' must be"),
+        ({"model_version": ""}, "'model_version' must be"),
+        ({"ip": "1.2.3.4"}, "unknown field(s): ip"),
+    ],
+)
 def test_bad_rounds_get_a_clear_422_and_nothing_is_stored(db_client, database_url, changes, message):
     response = post(db_client, round_of(**changes))
     assert response.status_code == 422 and message in response.get_json()["error"], response.get_json()
@@ -101,8 +112,12 @@ def test_one_client_is_rate_limited(make_app):
     response = post(client, round_of())
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert "too many drawings" in response.get_json()["error"]
-    other = client.post("/api/contributions", data=json.dumps(round_of()), content_type="application/json",
-                        environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    other = client.post(
+        "/api/contributions",
+        data=json.dumps(round_of()),
+        content_type="application/json",
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
     assert other.status_code == 201  # another client is not held back
 
 
@@ -116,30 +131,56 @@ def test_an_unavailable_database_is_a_503_that_says_the_drawing_is_kept(make_app
     assert client.get("/healthz").status_code == 200  # predictions go on without the database
 
 
-
 def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_url, tmp_path):
-    for payload in (round_of(), round_of(prompt="dog", recognized=False),
-                    round_of(prompt="bicycle", recognized=False, guesses=[{"label": "bicycle", "probability": 0.4}])):
+    for payload in (
+        round_of(),
+        round_of(prompt="dog", recognized=False),
+        round_of(prompt="bicycle", recognized=False, guesses=[{"label": "bicycle", "probability": 0.4}]),
+    ):
         assert post(db_client, payload).status_code == 201
-    out = run_module("model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url)
+    out = run_module(
+        "model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url
+    )
     assert "exported 3 drawings in 3 categories" in out
     [record] = read_jsonl(tmp_path / "all" / "raw" / "cat.ndjson")
     assert set(record) == {"key_id", "word", "countrycode", "timestamp", "recognized", "drawing"}
     assert record["word"] == "cat" and record["recognized"] is True and record["key_id"].startswith("contribution-")
     assert record["drawing"][0][2] == CAT_RAW[0][2] and record["timestamp"].endswith(" UTC")
 
-    out = run_module("model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url,
-              "--recognized-only")
+    out = run_module(
+        "model_training.contributions",
+        "export",
+        "--out",
+        tmp_path / "all",
+        "--database-url",
+        database_url,
+        "--recognized-only",
+    )
     assert "exported 1 drawings in 1 categories" in out and "(2 left out by the filters)" in out
     assert [p.name for p in (tmp_path / "all" / "raw").iterdir()] == ["cat.ndjson"]  # a re-export replaces
-    out = run_module("model_training.contributions", "export", "--out", tmp_path / "agree", "--database-url", database_url,
-              "--min-agreement", "0.3")
+    out = run_module(
+        "model_training.contributions",
+        "export",
+        "--out",
+        tmp_path / "agree",
+        "--database-url",
+        database_url,
+        "--min-agreement",
+        "0.3",
+    )
     assert sorted(p.name for p in (tmp_path / "agree" / "raw").iterdir()) == ["bicycle.ndjson", "cat.ndjson"]
 
 
 def test_export_of_an_unreadable_database_is_a_clear_error(tmp_path):
-    result = run_module("model_training.contributions", "export", "--out", tmp_path,
-                        "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/none", check=False)
+    result = run_module(
+        "model_training.contributions",
+        "export",
+        "--out",
+        tmp_path,
+        "--database-url",
+        "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        check=False,
+    )
     assert result.returncode == 2 and "the contributions database cannot be read" in result.stderr
     assert "Traceback" not in result.stderr
 

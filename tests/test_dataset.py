@@ -28,7 +28,8 @@ def write_ndjson(path, records, raw_lines=()):
 def build(tmp_path, folder, **config):
     builder = SketchRnn(config=SketchRnnConfig(name="test", **config), data_dir=str(tmp_path / "tfds"))
     builder.download_and_prepare(
-        download_config=tfds.download.DownloadConfig(manual_dir=str(folder), try_download_gcs=False))
+        download_config=tfds.download.DownloadConfig(manual_dir=str(folder), try_download_gcs=False)
+    )
     return builder
 
 
@@ -39,13 +40,24 @@ def examples(builder, split):
 def test_ndjson_counts_each_drawing_once_and_keeps_synthetic_in_train(tmp_path, caplog):
     source = tmp_path / "quickdraw"
     real = [{"word": "cat", "key_id": str(1000 + i), "drawing": CAT} for i in range(40)]
-    write_ndjson(source / "simplified" / "cat.ndjson.gz", real, raw_lines=[
-        "{broken", json.dumps({"word": "cat", "key_id": "x1", "drawing": [[[1], [2]]]}),
-        json.dumps({"word": "dog", "key_id": "x2", "drawing": CAT}),
-        json.dumps({"word": "cat", "key_id": "x3", "drawing": [[[1, float("nan")], [2, 3]]]}),
-    ])
-    raw = [{"word": "cat", "key_id": r["key_id"], "drawing": [[[x * 3.5 for x in s[0]], s[1], [0] * len(s[0])]
-                                                                for s in CAT]} for r in real[:10]]
+    write_ndjson(
+        source / "simplified" / "cat.ndjson.gz",
+        real,
+        raw_lines=[
+            "{broken",
+            json.dumps({"word": "cat", "key_id": "x1", "drawing": [[[1], [2]]]}),
+            json.dumps({"word": "dog", "key_id": "x2", "drawing": CAT}),
+            json.dumps({"word": "cat", "key_id": "x3", "drawing": [[[1, float("nan")], [2, 3]]]}),
+        ],
+    )
+    raw = [
+        {
+            "word": "cat",
+            "key_id": r["key_id"],
+            "drawing": [[[x * 3.5 for x in s[0]], s[1], [0] * len(s[0])] for s in CAT],
+        }
+        for r in real[:10]
+    ]
     raw.append({"word": "cat", "key_id": "raw-only", "drawing": [[[5.5, 300.25], [7.0, 9.0], [0, 16]]]})
     write_ndjson(source / "raw" / "cat.ndjson.gz", raw)
     synthetic = [{"word": "cat", "key_id": f"synth-{i}", "synthetic": True, "drawing": CAT} for i in range(30)]
@@ -69,8 +81,9 @@ def test_ndjson_counts_each_drawing_once_and_keeps_synthetic_in_train(tmp_path, 
 
 def test_cap_per_category(tmp_path):
     source = tmp_path / "quickdraw"
-    write_ndjson(source / "synthetic" / "cat.ndjson.gz",
-                 [{"word": "cat", "key_id": f"s{i}", "drawing": CAT} for i in range(50)])
+    write_ndjson(
+        source / "synthetic" / "cat.ndjson.gz", [{"word": "cat", "key_id": f"s{i}", "drawing": CAT} for i in range(50)]
+    )
     builder = build(tmp_path, source, categories=("cat",), max_per_category=7)
     assert len(examples(builder, "train")) == 7
 
@@ -116,8 +129,7 @@ def test_download_config_fetches_npz_over_http(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/{{category}}.npz"
-        builder = build(tmp_path, tmp_path / "unused", source="download", categories=("cat", "dog"),
-                        url_template=url)
+        builder = build(tmp_path, tmp_path / "unused", source="download", categories=("cat", "dog"), url_template=url)
         assert len(examples(builder, "train")) == 5
     finally:
         server.shutdown()
@@ -125,8 +137,9 @@ def test_download_config_fetches_npz_over_http(tmp_path):
 
 def test_data_command_prints_a_summary(tmp_path, capsys):
     source = tmp_path / "quickdraw"
-    write_ndjson(source / "simplified" / "cat.ndjson.gz",
-                 [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)])
+    write_ndjson(
+        source / "simplified" / "cat.ndjson.gz", [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)]
+    )
     assert data.main(["--source", str(source), "--categories", "cat", "--data-dir", str(tmp_path / "d")]) == 0
     out = capsys.readouterr().out
     assert "train       real" in out and "cat " in out
@@ -141,21 +154,32 @@ def test_data_command_reports_missing_data_without_a_traceback(tmp_path, capsys)
 
 def test_contributions_are_real_drawings_split_like_any_other_and_change_the_config(tmp_path, capsys):
     source = tmp_path / "quickdraw"
-    write_ndjson(source / "simplified" / "cat.ndjson.gz", [{"word": "cat", "key_id": str(i), "drawing": CAT}
-                                                          for i in range(20)])
+    write_ndjson(
+        source / "simplified" / "cat.ndjson.gz", [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)]
+    )
     contributed = tmp_path / "contributions"
     (contributed / "raw").mkdir(parents=True)
-    rows = [{"key_id": f"contribution-{i:032x}", "word": "cat", "countrycode": "", "recognized": True,
-             "timestamp": "2026-12-02 07:00:00.000000 UTC",
-             "drawing": [[[x * 2.5 for x in s[0]], s[1], list(range(len(s[0])))] for s in CAT]} for i in range(30)]
+    rows = [
+        {
+            "key_id": f"contribution-{i:032x}",
+            "word": "cat",
+            "countrycode": "",
+            "recognized": True,
+            "timestamp": "2026-12-02 07:00:00.000000 UTC",
+            "drawing": [[[x * 2.5 for x in s[0]], s[1], list(range(len(s[0])))] for s in CAT],
+        }
+        for i in range(30)
+    ]
     (contributed / "raw" / "cat.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows))
     common = ["--source", str(source), "--categories", "cat", "--data-dir", str(tmp_path / "tfds")]
 
     assert data.main([*common, "--contributions", str(contributed)]) == 0
     printed = capsys.readouterr().out
     counts = {s: sum(split_for_key(r["key_id"]) == s for r in rows) for s in ("train", "validation", "test")}
-    assert (f"contributed (from the game, among the real ones): train {counts['train']}, "
-            f"validation {counts['validation']}, test {counts['test']}") in printed
+    assert (
+        f"contributed (from the game, among the real ones): train {counts['train']}, "
+        f"validation {counts['validation']}, test {counts['test']}"
+    ) in printed
     name = printed.split("dataset: ")[1].split()[0]
     # More contributions make another dataset, never a reuse of the old build.
     (contributed / "raw" / "cat.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows[:10]))

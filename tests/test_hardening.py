@@ -30,15 +30,18 @@ def post_raw(client, body):
 
 def strict_json(response):
     """The body as JSON, refusing the NaN and Infinity literals that JSON does not have."""
+
     def refuse(constant):
         raise ValueError(f"{constant} is not JSON")
+
     return json.loads(response.data, parse_constant=refuse)
 
 
 def zigzag(points):
     """The drawing that took 30 s of CPU: one raw stroke, x alternating 0.5 / 1000.5, y rising."""
-    return [[[0.5 if i % 2 == 0 else 1000.5 for i in range(points)], [i * 0.5 for i in range(points)],
-             list(range(points))]]
+    return [
+        [[0.5 if i % 2 == 0 else 1000.5 for i in range(points)], [i * 0.5 for i in range(points)], list(range(points))]
+    ]
 
 
 # --- requests -------------------------------------------------------------------------------------------
@@ -50,9 +53,9 @@ def test_deeply_nested_json_is_a_400_not_a_recursion_error(client):
 
 
 def test_an_integer_too_large_for_a_float_is_refused(client):
-    response = post_raw(client, '{"strokes":[[1' + "0" * 400 + ',1,0]]}')
+    response = post_raw(client, '{"strokes":[[1' + "0" * 400 + ",1,0]]}")
     assert response.status_code == 422 and "absurd" in strict_json(response)["error"]
-    response = post_raw(client, '{"drawing":[[[1' + "0" * 400 + ', 2], [1, 2]]]}')
+    response = post_raw(client, '{"drawing":[[[1' + "0" * 400 + ", 2], [1, 2]]]}")
     assert response.status_code == 422 and "absurd" in strict_json(response)["error"]
 
 
@@ -109,13 +112,16 @@ def damaged_copy(tmp_path, damage):
     return folder
 
 
-@pytest.mark.parametrize("damage, reason", [
-    ("no preprocessing", "has no 'preprocessing'"),
-    ("delta_scale 0", "'delta_scale'"),
-    ("no architecture", "has no 'architecture'"),
-    ("random weights", "does not match its checksum"),
-    ("model.json unreadable", "not readable JSON"),
-])
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        ("no preprocessing", "has no 'preprocessing'"),
+        ("delta_scale 0", "'delta_scale'"),
+        ("no architecture", "has no 'architecture'"),
+        ("random weights", "does not match its checksum"),
+        ("model.json unreadable", "not readable JSON"),
+    ],
+)
 def test_a_damaged_model_is_refused_at_start_up_and_said_so(make_app, tmp_path, damage, reason, caplog):
     folder = damaged_copy(tmp_path, damage)
     client = make_app(MODEL_DIR=str(folder)).test_client()
@@ -183,8 +189,9 @@ def test_slow_clients_do_not_block_others(server):
             connection.sendall(b"G")
             slow.append(connection)
         started = time.monotonic()
-        status, _ = status_and_headers(exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                                                timeout=1))
+        status, _ = status_and_headers(
+            exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=1)
+        )
         assert status == 200 and time.monotonic() - started < 1
     finally:
         for connection in slow:
@@ -194,16 +201,23 @@ def test_slow_clients_do_not_block_others(server):
 def test_a_chunked_body_over_the_limit_is_a_413(server):
     chunk = b"0," * 32768
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"  # 1.25 MiB
-    response = exchange(server, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body)
+    response = exchange(
+        server,
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body,
+    )
     assert status_and_headers(response)[0] == 413
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"st",
-    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-    b"4\r\n{\"st\r\n",
-], ids=["short of its Content-Length", "no last chunk"])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b'POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"st',
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'4\r\n{"st\r\n',
+    ],
+    ids=["short of its Content-Length", "no last chunk"],
+)
 def test_a_stalled_body_gets_a_408_and_frees_its_worker(server, request_bytes):
     status, headers = status_and_headers(exchange(server, request_bytes))
     assert status == 408 and headers["content-type"].startswith("application/json")
@@ -211,10 +225,14 @@ def test_a_stalled_body_gets_a_408_and_frees_its_worker(server, request_bytes):
     assert status == 200
 
 
-@pytest.mark.parametrize("request_bytes, expected", [
-    (b"GARBAGE\r\n\r\n", 400),
-    (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(60)) + b"\r\n", 431),
-], ids=["bad request line", "too many headers"])
+@pytest.mark.parametrize(
+    "request_bytes, expected",
+    [
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(60)) + b"\r\n", 431),
+    ],
+    ids=["bad request line", "too many headers"],
+)
 def test_gunicorns_own_errors_carry_the_security_headers(server, request_bytes, expected):
     status, headers = status_and_headers(exchange(server, request_bytes))
     assert status == expected
@@ -224,9 +242,11 @@ def test_gunicorns_own_errors_carry_the_security_headers(server, request_bytes, 
 
 # --- serving without TensorFlow ---------------------------------------------------------------------------
 def test_the_server_never_imports_tensorflow():
-    script = ("import sys, webapp; app = webapp.create_app(); "
-              "app.test_client().post('/api/predict', json={'strokes': [[1, 2, 0], [3, 4, 1]]}); "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'tf_keras', 'keras')))")
+    script = (
+        "import sys, webapp; app = webapp.create_app(); "
+        "app.test_client().post('/api/predict', json={'strokes': [[1, 2, 0], [3, 4, 1]]}); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'tf_keras', 'keras')))"
+    )
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"

@@ -87,7 +87,10 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         page.keyboard.press("Enter")  # keyboard-usable
         for number, prompt in enumerate(won, start=1):
             page.wait_for_selector(f"#game[data-round='{number}']")
-            assert page.inner_text("#prompt") == f"Round {number} of 6: draw {'an' if prompt[0] in 'aeiou' else 'a'} {prompt}"
+            assert (
+                page.inner_text("#prompt")
+                == f"Round {number} of 6: draw {'an' if prompt[0] in 'aeiou' else 'a'} {prompt}"
+            )
             play_round(page, number, recognised[prompt])
         play_round(page, 5, action=lambda p: p.click("#skip"))
         page.wait_for_selector("#game[data-round='6']")
@@ -119,9 +122,20 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
 
     # ... and back into training: export, build the dataset with them, see them counted.
     out = tmp_path / "contributions"
-    run_module("model_training.contributions", "export", "--out", out, "--database-url", database_url, "--recognized-only")
-    printed = run_module("model_training.data", "--source", FIXTURE_QUICKDRAW_DIR, "--categories", ",".join(won),
-                  "--contributions", out, "--data-dir", tmp_path / "tfds")
+    run_module(
+        "model_training.contributions", "export", "--out", out, "--database-url", database_url, "--recognized-only"
+    )
+    printed = run_module(
+        "model_training.data",
+        "--source",
+        FIXTURE_QUICKDRAW_DIR,
+        "--categories",
+        ",".join(won),
+        "--contributions",
+        out,
+        "--data-dir",
+        tmp_path / "tfds",
+    )
     counted = printed.split("contributed (from the game, among the real ones): ")[1].splitlines()[0]
     assert sum(int(part.split()[-1]) for part in counted.split(", ")) == 4
 
@@ -130,8 +144,9 @@ def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
     database = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"
     prompt = next(iter(recognised))
     with live_server(env={"INKLING_DATABASE_URL": database}) as (url, _):
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                      device_scale_factor=2)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        )
         context.add_init_script(NO_SPEECH)
         page = open_game(context, f"{url}/play?prompts={prompt},hedgehog")
         assert page.is_disabled("#speak") and "cannot speak" in page.inner_text(".settings")
@@ -174,4 +189,3 @@ def test_prompts_come_from_well_known_categories_and_bad_sets_are_refused(client
     response = client.get("/play?prompts=cat,unicorn")
     assert response.status_code == 400 and "not one: unicorn" in response.get_data(as_text=True)
     assert client.get("/play?prompts=" + ",".join(["cat"] * 7)).status_code == 400
-

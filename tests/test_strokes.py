@@ -29,8 +29,10 @@ def test_stroke3_round_trip():
 
 
 def test_simplify_aligns_scales_and_drops_collinear_points():
-    raw = [[[100.0, 150.0, 200.0, 300.0], [50.0, 50.0, 50.0, 50.0], [0, 10, 20, 30]],
-           [[100.0, 100.0], [50.0, 100.0], [40, 50]]]
+    raw = [
+        [[100.0, 150.0, 200.0, 300.0], [50.0, 50.0, 50.0, 50.0], [0, 10, 20, 30]],
+        [[100.0, 100.0], [50.0, 100.0], [40, 50]],
+    ]
     simplified = simplify(validate_drawing(raw))
     # A straight line keeps its two ends; the longest side (200) becomes 255, so 50 becomes 64.
     assert simplified == [[[0, 255], [0, 0]], [[0, 0], [0, 64]]]
@@ -61,16 +63,19 @@ def test_normalize_scales_offsets_and_truncates():
     np.testing.assert_allclose(out[:2], [[1, -2, 0], [0, 0.5, 1]])
 
 
-@pytest.mark.parametrize("drawing, message", [
-    ([], "non-empty"),
-    ("cat", "non-empty"),
-    ([[[1, 2], [3]]], "equally long"),
-    ([[[], []]], "non-empty coordinate"),
-    ([[[1, float("nan")], [1, 2]]], "non-finite"),
-    ([[[1, 1e300], [1, 2]]], "absurd"),
-    ([[[True, 2], [1, 2]]], "numbers"),
-    ([[[1, 2]]], r"\[xs, ys\]"),
-])
+@pytest.mark.parametrize(
+    "drawing, message",
+    [
+        ([], "non-empty"),
+        ("cat", "non-empty"),
+        ([[[1, 2], [3]]], "equally long"),
+        ([[[], []]], "non-empty coordinate"),
+        ([[[1, float("nan")], [1, 2]]], "non-finite"),
+        ([[[1, 1e300], [1, 2]]], "absurd"),
+        ([[[True, 2], [1, 2]]], "numbers"),
+        ([[[1, 2]]], r"\[xs, ys\]"),
+    ],
+)
 def test_bad_drawings_are_refused_with_a_reason(drawing, message):
     with pytest.raises(DrawingError, match=message):
         validate_drawing(drawing)
@@ -83,21 +88,25 @@ def test_bad_ndjson_lines_are_refused_with_a_reason():
         parse_ndjson_line('{"drawing": [[[1], [2]]]}')
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([], "non-empty"),
-    ([[1, 2]], "dx, dy, pen"),
-    ([[1, 2, 2]], "pen must be 0 or 1"),
-    ([[1, float("inf"), 0]], "non-finite"),
-    ([[1, 2, 0]] * 20001, "more than"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([], "non-empty"),
+        ([[1, 2]], "dx, dy, pen"),
+        ([[1, 2, 2]], "pen must be 0 or 1"),
+        ([[1, float("inf"), 0]], "non-finite"),
+        ([[1, 2, 0]] * 20001, "more than"),
+    ],
+)
 def test_bad_stroke3_is_refused_with_a_reason(rows, message):
     with pytest.raises(DrawingError, match=message):
         validate_stroke3(rows)
 
 
 coordinate = st.one_of(st.integers(-5000, 5000), st.floats(allow_nan=True, allow_infinity=True, width=64))
-stroke = st.integers(1, 30).flatmap(lambda n: st.lists(st.lists(coordinate, min_size=n, max_size=n),
-                                                       min_size=2, max_size=3))
+stroke = st.integers(1, 30).flatmap(
+    lambda n: st.lists(st.lists(coordinate, min_size=n, max_size=n), min_size=2, max_size=3)
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,8 +20,12 @@ def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
         drawings.append([[[round(x / 8) for x in s[0]], [round(y / 8) for y in s[1]], s[2]] for s in drawing])
     request = tmp_path / "drawings.json"
     request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
-    result = subprocess.run(["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     javascript = json.loads(result.stdout)
     for drawing, js in zip(drawings, javascript, strict=True):
         stroke3 = drawing_to_stroke3(drawing)

@@ -18,8 +18,14 @@ from tests.conftest import run_module
 def save_teacher(folder, outputs=len(CATEGORIES), names=None):
     """A small untrained CNN over 28x28 bitmaps, saved as a teacher file with class_names.txt beside it."""
     folder.mkdir(parents=True, exist_ok=True)
-    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
-                              keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(outputs, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(outputs, activation="softmax"),
+        ]
+    )
     path = folder / "teacher.h5"
     model.save(path)
     names = names if names is not None else [c.replace(" ", "_") for c in reversed(CATEGORIES)]
@@ -60,13 +66,16 @@ def test_the_teacher_is_read_in_inklings_category_order(teacher_path):
     np.testing.assert_allclose(ours, theirs[::-1], atol=1e-6)  # the saved names are in reverse order
 
 
-@pytest.mark.parametrize("damage, message", [
-    ("missing", "does not exist"),
-    ("unreadable", "not a readable Keras model"),
-    ("10 outputs", "has 10 outputs, expected 345"),
-    ("no class names", "no class_names.txt"),
-    ("unknown class name", "not categories: ufo sighting"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("missing", "does not exist"),
+        ("unreadable", "not a readable Keras model"),
+        ("10 outputs", "has 10 outputs, expected 345"),
+        ("no class names", "no class_names.txt"),
+        ("unknown class name", "not categories: ufo sighting"),
+    ],
+)
 def test_a_bad_teacher_file_is_refused_naming_the_file(tmp_path, damage, message):
     folder = tmp_path / "bad"
     path = folder / "teacher.h5"
@@ -106,9 +115,23 @@ def run_train(*args):
 
 
 def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
-    result = run_train("--quick", "--steps", "20", "--eval-every", "20", "--teacher", teacher_path,
-                       "--teacher-fractions", "0.5,1.0", "--source", quickdraw_dir, "--data-dir", tmp_path / "tfds",
-                       "--out", tmp_path / "run")
+    result = run_train(
+        "--quick",
+        "--steps",
+        "20",
+        "--eval-every",
+        "20",
+        "--teacher",
+        teacher_path,
+        "--teacher-fractions",
+        "0.5,1.0",
+        "--source",
+        quickdraw_dir,
+        "--data-dir",
+        tmp_path / "tfds",
+        "--out",
+        tmp_path / "run",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "trained 20 steps" in result.stdout
     run = json.loads((tmp_path / "run" / "run.json").read_text())

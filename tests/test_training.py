@@ -33,11 +33,20 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     metadata = json.loads((model_dir / "metadata.json").read_text())
     assert len(metadata["labels"]) == 345 and metadata["quantization"]["chosen"] in ("uint8", "float16")
     assert metadata["training_data"]["train_real"] > 0
-    run_module("model_training.evaluate", "--model-dir", str(model_dir),
-        "--categories", "cat,dog,bicycle,airplane,car,apple", *common)
+    run_module(
+        "model_training.evaluate",
+        "--model-dir",
+        str(model_dir),
+        "--categories",
+        "cat,dog,bicycle,airplane,car,apple",
+        *common,
+    )
     metrics = json.loads((model_dir / "metrics.json").read_text())
     assert metrics["groups"][0]["drawings"] > 100 and 0 <= metrics["groups"][0]["top1"] <= 1
     assert set(metrics["partial"]) == {"10%", "25%", "50%", "75%", "100%"}
     assert {p.name for p in model_dir.glob("*.png")} == {
-        "accuracy_while_drawing.png", "most_confused_pairs.png", "training_curves.png"}
+        "accuracy_while_drawing.png",
+        "most_confused_pairs.png",
+        "training_curves.png",
+    }
     assert json.loads((model_dir / "metadata.json").read_text())["metrics"]["groups"]

@@ -1,6 +1,6 @@
 """Inkling's web app: the drawing page, the model page, the learn pages and the prediction API.
 
-    gunicorn "webapp:create_app()"        (scripts/run.sh does this)
+gunicorn "webapp:create_app()"        (scripts/run.sh does this)
 """
 
 import logging
@@ -15,8 +15,12 @@ from webapp.inference import Predictor
 
 
 def create_app(test_config=None):
-    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
-                template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(INSTANCE_DIR))
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("INKLING")
     if test_config:

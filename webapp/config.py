@@ -14,8 +14,15 @@ DEFAULTS = {
     "MAX_TOP_K": 20,
     # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.
     "COMPRESS_ALGORITHM": ["gzip"],
-    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
-                           "application/json", "application/wasm", "image/svg+xml"],
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/wasm",
+        "image/svg+xml",
+    ],
     "COMPRESS_MIN_SIZE": 1024,
     # Contributed drawings (webapp/contributions.py). Any SQLAlchemy URL: postgresql+psycopg://... too.
     "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'inkling.sqlite3'}",

@@ -25,8 +25,17 @@ from webapp.rate_limit import RateLimit
 log = logging.getLogger(__name__)
 bp = Blueprint("contributions", __name__)
 
-FIELDS = {"client_id", "prompt", "drawing", "recognized", "recognized_ms", "duration_ms", "model_version",
-          "engine", "guesses"}
+FIELDS = {
+    "client_id",
+    "prompt",
+    "drawing",
+    "recognized",
+    "recognized_ms",
+    "duration_ms",
+    "model_version",
+    "engine",
+    "guesses",
+}
 CLIENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_ROUND_MS = 10 * 60 * 1000  # far longer than any round; longer timestamps are not a game's
 KNOWN = frozenset(CATEGORIES)
@@ -44,7 +53,9 @@ def _integer(payload, name, low, high, optional=False):
 def _text(payload, name, pattern=None, most=64):
     value = payload.get(name)
     if not isinstance(value, str) or not 0 < len(value) <= most or (pattern and not pattern.match(value)):
-        raise RequestError(f"'{name}' must be " + ("a random id (UUID)" if pattern else f"a string of 1 to {most} characters"))
+        raise RequestError(
+            f"'{name}' must be " + ("a random id (UUID)" if pattern else f"a string of 1 to {most} characters")
+        )
     return value
 
 
@@ -71,10 +82,16 @@ def guesses_of(value):
         raise RequestError(f"'guesses' must be a list of at most {current_app.config['MAX_TOP_K']} guesses")
     guesses = []
     for guess in value:
-        if not (isinstance(guess, dict) and set(guess) == {"label", "probability"} and guess["label"] in KNOWN
-                and isinstance(guess["probability"], (int, float)) and not isinstance(guess["probability"], bool)
-                and math.isfinite(guess["probability"]) and 0 <= guess["probability"] <= 1):
-            raise RequestError("each guess must be {\"label\": a category, \"probability\": 0 to 1}")
+        if not (
+            isinstance(guess, dict)
+            and set(guess) == {"label", "probability"}
+            and guess["label"] in KNOWN
+            and isinstance(guess["probability"], (int, float))
+            and not isinstance(guess["probability"], bool)
+            and math.isfinite(guess["probability"])
+            and 0 <= guess["probability"] <= 1
+        ):
+            raise RequestError('each guess must be {"label": a category, "probability": 0 to 1}')
         guesses.append({"label": guess["label"], "probability": float(guess["probability"])})
     return guesses
 
@@ -134,12 +151,16 @@ def contribute():
             session.add(contribution)
     except SQLAlchemyError:
         log.exception("contribution not stored")
-        return (jsonify(error="the drawing could not be stored right now; it is kept and will be sent again"),
-                503, {"Retry-After": "30"})
+        return (
+            jsonify(error="the drawing could not be stored right now; it is kept and will be sent again"),
+            503,
+            {"Retry-After": "30"},
+        )
     return jsonify(id=key_id), 201
 
 
 def init_app(app):
-    app.extensions["contribution_rate_limit"] = RateLimit(app.config["CONTRIBUTION_RATE_LIMIT"],
-                                                          app.config["CONTRIBUTION_RATE_WINDOW"])
+    app.extensions["contribution_rate_limit"] = RateLimit(
+        app.config["CONTRIBUTION_RATE_LIMIT"], app.config["CONTRIBUTION_RATE_WINDOW"]
+    )
     app.register_blueprint(bp)

@@ -1,11 +1,11 @@
 """Inkling's database: one SQLAlchemy engine per app, and the schema's migrations (Alembic).
 
-    python -m webapp.database upgrade     # bring $INKLING_DATABASE_URL (default: SQLite in instance/) to the newest schema
+    python -m webapp.database upgrade     # $INKLING_DATABASE_URL (default: SQLite in instance/) to the newest schema
 
 scripts/run.sh runs the upgrade before it serves, and the tests run it on every database they use, so
 nobody applies a migration by hand. A schema change is a new file in migrations/versions/, written like
-0001 with the next revision number and `down_revision` naming the one before. The URL is any SQLAlchemy URL: `sqlite:///path`, or
-`postgresql+psycopg://user@host/db`.
+0001 with the next revision number and `down_revision` naming the one before. The URL is any SQLAlchemy
+URL: `sqlite:///path`, or `postgresql+psycopg://user@host/db`.
 """
 
 import argparse
@@ -56,7 +56,9 @@ def init_app(app):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=("upgrade",))
-    parser.add_argument("--database-url", default=None, help="default: $INKLING_DATABASE_URL or instance/inkling.sqlite3")
+    parser.add_argument(
+        "--database-url", default=None, help="default: $INKLING_DATABASE_URL or instance/inkling.sqlite3"
+    )
     args = parser.parse_args(argv)
     upgrade(args.database_url)
     print(f"database: {make_url(database_url(args.database_url)).render_as_string(hide_password=True)} is up to date")

@@ -33,12 +33,18 @@ def post_worker_init(worker):
     from webapp.security import HEADERS
 
     def write_error(sock, status_int, reason, message):
-        body = (f"<!doctype html><title>{reason}</title><h1>{status_int} {reason}</h1>"
-                f"<p>{html.escape(message)}</p>\n").encode()
+        body = (
+            f"<!doctype html><title>{reason}</title><h1>{status_int} {reason}</h1><p>{html.escape(message)}</p>\n"
+        ).encode()
         head = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
-        gunicorn.util.write_nonblock(sock, (
-            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\n{head}\r\n").encode("latin-1") + body)
+        gunicorn.util.write_nonblock(
+            sock,
+            (
+                f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\n{head}\r\n"
+            ).encode("latin-1")
+            + body,
+        )
 
     gunicorn.util.write_error = write_error
 

@@ -33,8 +33,9 @@ class Predictor:
             metadata, model_json, weights = load_package(self.model_dir)
             model = SketchModel(model_json, weights)
             if model.classes != len(metadata["labels"]):
-                raise UnsupportedModel(f"the model has {model.classes} outputs but metadata.json lists "
-                                       f"{len(metadata['labels'])} labels")
+                raise UnsupportedModel(
+                    f"the model has {model.classes} outputs but metadata.json lists {len(metadata['labels'])} labels"
+                )
         except (ModelPackageError, UnsupportedModel) as error:
             self.error = f"the model could not be loaded: {error}"
             log.error("model in %s not loaded: %s", self.model_dir, error)
@@ -78,8 +79,9 @@ class Predictor:
         probabilities = self._model.probabilities(rows)
         best = np.argsort(-probabilities)[:top_k]
         return {
-            "guesses": [{"label": self.metadata["labels"][i], "probability": round(float(probabilities[i]), 6)}
-                        for i in best],
+            "guesses": [
+                {"label": self.metadata["labels"][i], "probability": round(float(probabilities[i]), 6)} for i in best
+            ],
             "points": len(rows),
             "model_version": self.version,
             "ms": round((time.perf_counter() - started) * 1000, 2),

@@ -11,28 +11,48 @@ from model_training.config import PROJECT_ROOT
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
 QUESTIONS = [
-    ("seq2seq-seq2vec-vec2seq", "Sequence-to-sequence, sequence-to-vector, vector-to-sequence",
-     "Can you think of a few applications for a sequence-to-sequence RNN? What about a sequence-to-vector "
-     "RNN, and a vector-to-sequence RNN?"),
-    ("input-dimensions", "The shape of an RNN's inputs and outputs",
-     "How many dimensions must the inputs of an RNN layer have? What does each dimension represent? "
-     "What about its outputs?"),
-    ("return-sequences", "Which layers return sequences?",
-     "If you want to build a deep sequence-to-sequence RNN, which RNN layers should have "
-     "return_sequences=True? What about a sequence-to-vector RNN?"),
-    ("forecasting-a-week", "Forecasting the next seven days",
-     "Suppose you have a daily univariate time series, and you want to forecast the next seven days. "
-     "Which RNN architecture should you use?"),
-    ("training-difficulties", "What makes RNNs hard to train",
-     "What are the main difficulties when training RNNs? How can you handle them?"),
+    (
+        "seq2seq-seq2vec-vec2seq",
+        "Sequence-to-sequence, sequence-to-vector, vector-to-sequence",
+        "Can you think of a few applications for a sequence-to-sequence RNN? What about a sequence-to-vector "
+        "RNN, and a vector-to-sequence RNN?",
+    ),
+    (
+        "input-dimensions",
+        "The shape of an RNN's inputs and outputs",
+        "How many dimensions must the inputs of an RNN layer have? What does each dimension represent? "
+        "What about its outputs?",
+    ),
+    (
+        "return-sequences",
+        "Which layers return sequences?",
+        "If you want to build a deep sequence-to-sequence RNN, which RNN layers should have "
+        "return_sequences=True? What about a sequence-to-vector RNN?",
+    ),
+    (
+        "forecasting-a-week",
+        "Forecasting the next seven days",
+        "Suppose you have a daily univariate time series, and you want to forecast the next seven days. "
+        "Which RNN architecture should you use?",
+    ),
+    (
+        "training-difficulties",
+        "What makes RNNs hard to train",
+        "What are the main difficulties when training RNNs? How can you handle them?",
+    ),
     ("lstm-cell", "Inside the LSTM cell", "Can you sketch the LSTM cell's architecture?"),
     ("conv1d-in-rnns", "1D convolutions in an RNN", "Why would you want to use 1D convolutional layers in an RNN?"),
     ("classifying-videos", "Classifying videos", "Which neural network architecture could you use to classify videos?"),
-    ("sketchrnn-classifier", "A classifier for the SketchRNN dataset",
-     "Train a classification model for the SketchRNN dataset, available in TensorFlow Datasets."),
+    (
+        "sketchrnn-classifier",
+        "A classifier for the SketchRNN dataset",
+        "Train a classification model for the SketchRNN dataset, available in TensorFlow Datasets.",
+    ),
 ]
-PAGES = [{"number": i + 1, "slug": slug, "title": title, "question": question}
-         for i, (slug, title, question) in enumerate(QUESTIONS)]
+PAGES = [
+    {"number": i + 1, "slug": slug, "title": title, "question": question}
+    for i, (slug, title, question) in enumerate(QUESTIONS)
+]
 
 
 def source_of(relative_path, name=None):
@@ -60,7 +80,8 @@ def source_of(relative_path, name=None):
 def code_from(relative_path, name=None):
     caption = f"{relative_path}" + (f" — {name}" if name else "")
     return Markup('<figure class="code"><figcaption>{}</figcaption><pre><code>{}</code></pre></figure>').format(
-        caption, escape(source_of(relative_path, name)))
+        caption, escape(source_of(relative_path, name))
+    )
 
 
 @bp.app_context_processor
@@ -81,7 +102,13 @@ def page(slug):
             following = PAGES[i + 1] if i + 1 < len(PAGES) else None
             predictor = current_app.extensions["predictor"]
             curves = Path(current_app.config["MODEL_DIR"]) / "training_curves.png"
-            return render_template(f"learn/q{entry['number']}.html", page=entry, previous=previous,
-                                   following=following, metadata=predictor.metadata, layers=predictor.layers,
-                                   has_curves=curves.is_file())
+            return render_template(
+                f"learn/q{entry['number']}.html",
+                page=entry,
+                previous=previous,
+                following=following,
+                metadata=predictor.metadata,
+                layers=predictor.layers,
+                has_curves=curves.is_file(),
+            )
     abort(404)

@@ -7,11 +7,20 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type
 
 def openapi_document(config):
     number = {"type": "number"}
-    stroke3_row = {"type": "array", "items": number, "minItems": 3, "maxItems": 3,
-                   "description": "[dx, dy, pen_lifted]; pen_lifted is 0 or 1"}
-    stroke = {"type": "array", "minItems": 2, "maxItems": 3,
-              "items": {"type": "array", "items": number, "minItems": 1},
-              "description": "[xs, ys] (simplified, ints 0..255) or [xs, ys, ts] (raw)"}
+    stroke3_row = {
+        "type": "array",
+        "items": number,
+        "minItems": 3,
+        "maxItems": 3,
+        "description": "[dx, dy, pen_lifted]; pen_lifted is 0 or 1",
+    }
+    stroke = {
+        "type": "array",
+        "minItems": 2,
+        "maxItems": 3,
+        "items": {"type": "array", "items": number, "minItems": 1},
+        "description": "[xs, ys] (simplified, ints 0..255) or [xs, ys, ts] (raw)",
+    }
     request = {
         "type": "object",
         "properties": {
@@ -26,9 +35,14 @@ def openapi_document(config):
         "type": "object",
         "required": ["guesses", "points", "model_version", "ms"],
         "properties": {
-            "guesses": {"type": "array", "items": {
-                "type": "object", "required": ["label", "probability"],
-                "properties": {"label": {"type": "string"}, "probability": {"type": "number"}}}},
+            "guesses": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["label", "probability"],
+                    "properties": {"label": {"type": "string"}, "probability": {"type": "number"}},
+                },
+            },
             "points": {"type": "integer", "description": "points the model read (after truncation)"},
             "model_version": {"type": "string"},
             "ms": {"type": "number", "description": "server-side inference time"},
@@ -40,32 +54,60 @@ def openapi_document(config):
 
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Inkling", "version": "1.0.0",
-                 "description": "Guesses what a Quick, Draw! style drawing shows, from its strokes."},
+        "info": {
+            "title": "Inkling",
+            "version": "1.0.0",
+            "description": "Guesses what a Quick, Draw! style drawing shows, from its strokes.",
+        },
         "paths": {
-            "/api/predict": {"post": {
-                "summary": "Top-k guesses for one drawing",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
-                "responses": {
-                    "200": {"description": "Guesses, most likely first",
-                            "content": {"application/json": {"schema": prediction}}},
-                    "400": error("Malformed JSON"),
-                    "413": error("Body larger than the limit"),
-                    "415": error("Not JSON"),
-                    "422": error("A drawing the model cannot read; the message says why"),
-                    "503": error("The model is not loaded"),
-                },
-            }},
-            "/healthz": {"get": {
-                "summary": "Is the model loaded?",
-                "responses": {
-                    "200": {"description": "Ready", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"status": {"type": "string"},
-                                                         "model_version": {"type": "string"}}}}}},
-                    "503": {"description": "Running without a model", "content": {"application/json": {
-                        "schema": {"type": "object", "properties": {"status": {"type": "string"},
-                                                                    "error": {"type": "string"}}}}}},
-                },
-            }},
+            "/api/predict": {
+                "post": {
+                    "summary": "Top-k guesses for one drawing",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
+                    "responses": {
+                        "200": {
+                            "description": "Guesses, most likely first",
+                            "content": {"application/json": {"schema": prediction}},
+                        },
+                        "400": error("Malformed JSON"),
+                        "413": error("Body larger than the limit"),
+                        "415": error("Not JSON"),
+                        "422": error("A drawing the model cannot read; the message says why"),
+                        "503": error("The model is not loaded"),
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Is the model loaded?",
+                    "responses": {
+                        "200": {
+                            "description": "Ready",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "status": {"type": "string"},
+                                            "model_version": {"type": "string"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "503": {
+                            "description": "Running without a model",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {"status": {"type": "string"}, "error": {"type": "string"}},
+                                    }
+                                }
+                            },
+                        },
+                    },
+                }
+            },
         },
     }

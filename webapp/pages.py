@@ -29,8 +29,9 @@ def predict_fragment():
 def model_page():
     predictor = current_app.extensions["predictor"]
     plots = sorted(p.name for p in Path(current_app.config["MODEL_DIR"]).glob("*.png"))
-    return render_template("model.html", metadata=predictor.metadata, error=predictor.error,
-                           metrics=predictor.metrics, plots=plots)
+    return render_template(
+        "model.html", metadata=predictor.metadata, error=predictor.error, metrics=predictor.metrics, plots=plots
+    )
 
 
 @bp.get("/model/files/<path:name>")

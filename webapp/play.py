@@ -20,9 +20,11 @@ def prompt_pool(metrics, labels, level):
     per_category = (metrics or {}).get("per_category")
     if not per_category:
         return list(labels)
-    return [label for label in labels
-            if (figures := per_category.get(label)) and figures["drawings"] >= least
-            and low <= figures["top1"] <= high]
+    return [
+        label
+        for label in labels
+        if (figures := per_category.get(label)) and figures["drawings"] >= least and low <= figures["top1"] <= high
+    ]
 
 
 def chosen_prompts(labels, pool, rounds):
@@ -32,8 +34,11 @@ def chosen_prompts(labels, pool, rounds):
         prompts = [p.strip() for p in given.split(",") if p.strip()]
         unknown = [p for p in prompts if p not in labels]
         if unknown or not 0 < len(prompts) <= rounds:
-            return None, (f"A set of prompts names 1 to {rounds} of the model's categories"
-                          + (f"; not one: {', '.join(unknown[:3])}" if unknown else "") + ".")
+            return None, (
+                f"A set of prompts names 1 to {rounds} of the model's categories"
+                + (f"; not one: {', '.join(unknown[:3])}" if unknown else "")
+                + "."
+            )
         return prompts, None
     return random.sample(pool, min(rounds, len(pool))), None
 
@@ -52,5 +57,12 @@ def play():
     prompts, problem = chosen_prompts(labels, pool, current_app.config["PLAY_ROUNDS"])
     if problem:
         return render_template("play.html", error=problem, level=level, levels=levels), 400
-    return render_template("play.html", prompts=prompts, level=level, levels=levels, pool_size=len(pool),
-                           measured=bool(predictor.metrics), round_seconds=current_app.config["PLAY_ROUND_SECONDS"])
+    return render_template(
+        "play.html",
+        prompts=prompts,
+        level=level,
+        levels=levels,
+        pool_size=len(pool),
+        measured=bool(predictor.metrics),
+        round_seconds=current_app.config["PLAY_ROUND_SECONDS"],
+    )

@@ -37,8 +37,14 @@ class SketchModel:
             kind, config = layer["class_name"], layer["config"]
             name = config["name"]
             shape = _output_shape(kind, config, shape)
-            self.layers.append({"name": name, "type": kind, "output_shape": str(shape), "parameters": sum(
-                int(w.size) for key, w in weights.items() if key.startswith(f"{name}/"))})
+            self.layers.append(
+                {
+                    "name": name,
+                    "type": kind,
+                    "output_shape": str(shape),
+                    "parameters": sum(int(w.size) for key, w in weights.items() if key.startswith(f"{name}/")),
+                }
+            )
             if kind == "ZeroPadding2D":
                 causal_padding = config["padding"][0][0]
             elif kind == "Conv1D":
@@ -55,10 +61,18 @@ class SketchModel:
                 # sigmoid(z) = (tanh(z / 2) + 1) / 2: with the gates i, f, o pre-scaled by 1/2, one tanh over
                 # all four gates (Keras order i, f, g, o) serves every step, then * scale + offset.
                 scale = np.full(4 * units, 0.5, np.float32)
-                scale[2 * units:3 * units] = 1.0
+                scale[2 * units : 3 * units] = 1.0
                 offset = np.where(scale == 0.5, 0.5, 0.0).astype(np.float32)
-                self.lstms.append((weights[f"{cell}/kernel"] * scale, weights[f"{cell}/recurrent_kernel"] * scale,
-                                   weights[f"{cell}/bias"] * scale, scale, offset, units))
+                self.lstms.append(
+                    (
+                        weights[f"{cell}/kernel"] * scale,
+                        weights[f"{cell}/recurrent_kernel"] * scale,
+                        weights[f"{cell}/bias"] * scale,
+                        scale,
+                        offset,
+                        units,
+                    )
+                )
             elif kind == "Dense":
                 if config["activation"] != "softmax":
                     raise UnsupportedModel(f"Dense {name}: needs a softmax")
@@ -83,8 +97,8 @@ class SketchModel:
             states = np.empty((len(x), units), np.float32)
             for t in range(len(x)):
                 gates = np.tanh(projected[t] + h @ recurrent) * scale + offset  # i, f, g, o
-                c = gates[units:2 * units] * c + gates[:units] * gates[2 * units:3 * units]
-                h = gates[3 * units:] * np.tanh(c)
+                c = gates[units : 2 * units] * c + gates[:units] * gates[2 * units : 3 * units]
+                h = gates[3 * units :] * np.tanh(c)
                 states[t] = h
             x = states
         logits = x[-1] @ self.dense[0] + self.dense[1]

@@ -117,9 +117,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
         config = self.builder_config
         categories = self._categories()
         if config.source == "download":
-            paths = dl_manager.download(
-                {c: config.url_template.format(category=c) for c in categories}
-            )
+            paths = dl_manager.download({c: config.url_template.format(category=c) for c in categories})
             examples = self._npz_examples({c: Path(p) for c, p in paths.items()})
         elif config.source == "npz":
             folder = self._source_dir(dl_manager)
@@ -179,8 +177,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
         ]
         if not files:
             raise NoDataError(
-                f"no <category>.ndjson[.gz] files for the chosen categories in {folder}/"
-                f"{{{','.join(NDJSON_FOLDERS)}}}"
+                f"no <category>.ndjson[.gz] files for the chosen categories in {folder}/{{{','.join(NDJSON_FOLDERS)}}}"
             )
         seen = set()
         kept = Counter()
@@ -222,4 +219,3 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
     @staticmethod
     def _example(strokes, category, key, synthetic):
         return {"strokes": strokes, "label": category, "key_id": key, "synthetic": synthetic}
-
