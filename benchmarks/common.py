@@ -1,13 +1,12 @@
 """Shared by the benchmarks: real drawings, percentiles, and writing a result file."""
 
-import gzip
 import json
 from pathlib import Path
 
 import numpy as np
 
 from model_training.config import PROJECT_ROOT, default_quickdraw_dir
-from model_training.strokes import DrawingError, drawing_to_stroke3
+from model_training.strokes import DrawingError, drawing_to_stroke3, read_ndjson
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 
@@ -20,12 +19,11 @@ def real_stroke3(source=None):
         raise SystemExit(f"error: no real drawings under {folder}; pass --source or set INKLING_QUICKDRAW_DIR")
     drawings = []
     for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                try:
-                    drawings.append(drawing_to_stroke3(json.loads(line)["drawing"]))
-                except DrawingError:
-                    continue
+        for record in read_ndjson(path):
+            try:
+                drawings.append(drawing_to_stroke3(record["drawing"]))
+            except DrawingError:
+                continue
     return drawings
 
 

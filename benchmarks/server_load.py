@@ -9,25 +9,17 @@ Prints a table and writes benchmarks/results/<name>.json.
 """
 
 import argparse
-import http.client
 import json
 import os
 import signal
 import sys
-import threading
 import time
 import urllib.request
-from urllib.parse import urlparse
 
 import psutil
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from tests.live_server import live_server
-
-
-def worker_memory(process):
-    """Resident MiB of each gunicorn worker (the arbiter's children)."""
-    return [round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(process.pid).children()]
+from tests.live_server import hammer, live_server, worker_memory
 
 
 def worker_replacement_seconds():
@@ -42,46 +34,6 @@ def worker_replacement_seconds():
                 return time.monotonic() - killed
             except OSError:
                 time.sleep(0.02)
-
-
-def hammer(url, bodies, clients, seconds):
-    """`clients` threads posting predictions for `seconds`; returns latencies (ms) and error count."""
-    host = urlparse(url)
-    deadline = time.monotonic() + seconds
-    latencies, errors = [], []
-    lock = threading.Lock()
-
-    def client(offset):
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-        mine, failed, i = [], 0, offset
-        while time.monotonic() < deadline:
-            body = bodies[i % len(bodies)]
-            i += 1
-            started = time.perf_counter()
-            try:
-                connection.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
-                response = connection.getresponse()
-                response.read()
-                if response.status != 200:
-                    failed += 1
-            except (OSError, http.client.HTTPException):
-                failed += 1
-                connection.close()
-                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-                continue
-            mine.append((time.perf_counter() - started) * 1000)
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            errors.append(failed)
-
-    threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, sum(errors), time.monotonic() - began
 
 
 def main(argv=None):

@@ -17,8 +17,7 @@ import time
 from urllib.parse import urlparse
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from benchmarks.server_load import hammer
-from tests.live_server import live_server
+from tests.live_server import hammer, live_server
 
 
 @contextlib.contextmanager

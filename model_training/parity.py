@@ -10,7 +10,6 @@ server's webapp/sketch_model.py; prints them and writes JSON.
 """
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
 from model_training.model_package import load_package
 from model_training.sketch_rnn import split_for_key
-from model_training.strokes import DrawingError, drawing_to_stroke3, normalize
+from model_training.strokes import DrawingError, drawing_to_stroke3, normalize, read_ndjson
 from model_training.tfjs_model import load_tfjs_model, read_metadata
 from webapp.sketch_model import SketchModel
 
@@ -37,17 +36,16 @@ def real_test_sequences(quickdraw_dir, count, preprocessing):
     sequences = []
     for path in sorted((Path(quickdraw_dir) / "simplified").glob("*.ndjson.gz")):
         taken = 0
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for record in map(json.loads, lines):
-                if taken == per_category or len(sequences) == count:
-                    break
-                if split_for_key(record["key_id"]) != "test":
-                    continue
-                try:
-                    sequences.append(normalize(drawing_to_stroke3(record["drawing"], preprocessing), preprocessing))
-                    taken += 1
-                except DrawingError:
-                    continue
+        for record in read_ndjson(path):
+            if taken == per_category or len(sequences) == count:
+                break
+            if split_for_key(record["key_id"]) != "test":
+                continue
+            try:
+                sequences.append(normalize(drawing_to_stroke3(record["drawing"], preprocessing), preprocessing))
+                taken += 1
+            except DrawingError:
+                continue
     return sequences
 
 

@@ -8,7 +8,6 @@ corresponding points (over pairs with equal counts). Prints a table and writes J
 """
 
 import argparse
-import gzip
 import json
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from model_training.config import PROJECT_ROOT, default_quickdraw_dir
-from model_training.strokes import DrawingError, simplify, validate_drawing
+from model_training.strokes import DrawingError, read_ndjson, simplify, validate_drawing
 
 
 def read_pairs(folder, categories=None, per_category=None):
@@ -29,16 +28,14 @@ def read_pairs(folder, categories=None, per_category=None):
         simplified_path = folder / "simplified" / raw_path.name
         if not simplified_path.is_file():
             continue
-        with gzip.open(simplified_path, "rt", encoding="utf-8") as lines:
-            google = {r["key_id"]: r["drawing"] for r in map(json.loads, lines)}
+        google = {r["key_id"]: r["drawing"] for r in read_ndjson(simplified_path)}
         taken = 0
-        with gzip.open(raw_path, "rt", encoding="utf-8") as lines:
-            for record in map(json.loads, lines):
-                if record["key_id"] in google:
-                    pairs.append((record["drawing"], google[record["key_id"]]))
-                    taken += 1
-                    if per_category and taken >= per_category:
-                        break
+        for record in read_ndjson(raw_path):
+            if record["key_id"] in google:
+                pairs.append((record["drawing"], google[record["key_id"]]))
+                taken += 1
+                if per_category and taken >= per_category:
+                    break
     return pairs
 
 

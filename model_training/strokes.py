@@ -10,6 +10,7 @@ static/js/strokes.js implements the same steps; tests/test_strokes_parity.py kee
 Arithmetic is written so that both languages perform the same IEEE operations in the same order.
 """
 
+import gzip
 import json
 import math
 
@@ -26,6 +27,23 @@ RDP_WINDOW = 1024
 
 class DrawingError(ValueError):
     """A drawing that cannot be turned into stroke-3; the message says why, for a person to read."""
+
+
+def ndjson_lines(path):
+    """The lines of one Quick, Draw! .ndjson or .ndjson.gz file, in order."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        yield from lines
+
+
+def read_ndjson(path, limit=None):
+    """The records of one .ndjson[.gz] file as dicts, at most `limit` of them, as they are (unchecked)."""
+    records = []
+    for line in ndjson_lines(path):
+        if limit is not None and len(records) >= limit:
+            break
+        records.append(json.loads(line))
+    return records
 
 
 def parse_ndjson_line(line):

@@ -1,5 +1,3 @@
-import gzip
-import json
 import os
 import shutil
 import subprocess
@@ -43,16 +41,6 @@ def run_module(*args, check=True):
     if check:
         assert result.returncode == 0, result.stderr[-3000:]
     return result if not check else result.stdout
-
-
-def read_records(path, limit=None):
-    records = []
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            records.append(json.loads(line))
-            if limit and len(records) >= limit:
-                break
-    return records
 
 
 @pytest.fixture(scope="session")

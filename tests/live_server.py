@@ -1,15 +1,20 @@
 """The app on a real HTTP server (gunicorn with webapp/gunicorn.conf.py, as scripts/run.sh starts it) on
-127.0.0.1, for tests and benchmarks."""
+127.0.0.1, and load on it, for tests and benchmarks (benchmarks import this; nothing here imports them)."""
 
 import contextlib
+import http.client
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlparse
+
+import psutil
 
 from model_training.config import PROJECT_ROOT
 
@@ -86,3 +91,48 @@ def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrat
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def worker_memory(process):
+    """Resident MiB of each gunicorn worker (the arbiter's children)."""
+    return [round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(process.pid).children()]
+
+
+def hammer(url, bodies, clients, seconds):
+    """`clients` threads posting predictions for `seconds`; returns latencies (ms) and error count."""
+    host = urlparse(url)
+    deadline = time.monotonic() + seconds
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def client(offset):
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        mine, failed, i = [], 0, offset
+        while time.monotonic() < deadline:
+            body = bodies[i % len(bodies)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.append(failed)
+
+    threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, sum(errors), time.monotonic() - began

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from model_training.config import MODEL_DIR
-from model_training.strokes import drawing_to_stroke3
-from tests.conftest import read_records
+from model_training.strokes import drawing_to_stroke3, read_ndjson
 from webapp.learn import PAGES
 
 CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]
@@ -30,8 +29,8 @@ def test_predict_stroke3(client):
 
 
 def test_predict_official_records_as_they_are(client, quickdraw_dir):
-    simplified = read_records(quickdraw_dir / "simplified" / "cat.ndjson.gz", limit=1)[0]
-    raw = read_records(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]
+    simplified = read_ndjson(quickdraw_dir / "simplified" / "cat.ndjson.gz", limit=1)[0]
+    raw = read_ndjson(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]
     for record in (simplified, raw):
         by_drawing = post(client, {"drawing": record["drawing"]}).get_json()
         by_strokes = post(client, {"strokes": drawing_to_stroke3(record["drawing"]).tolist()}).get_json()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import read_records
+from model_training.strokes import read_ndjson
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
 
@@ -30,7 +30,7 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def cat(quickdraw_dir):
-    return read_records(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
+    return read_ndjson(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
 
 
 def open_page(page, url):

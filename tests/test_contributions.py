@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, read_records, run_module
+from model_training.strokes import read_ndjson
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module
 from webapp.database import make_engine
 from webapp.models import Contribution
 
-CAT_RAW = read_records(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
+CAT_RAW = read_ndjson(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
 CLIENT_ID = "0b7d1f7e-2f0c-4a39-9d7e-3f6c2a1b9e55"
 
 
@@ -142,7 +143,7 @@ def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_
         "model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url
     )
     assert "exported 3 drawings in 3 categories" in out
-    [record] = read_jsonl(tmp_path / "all" / "raw" / "cat.ndjson")
+    [record] = read_ndjson(tmp_path / "all" / "raw" / "cat.ndjson")
     assert set(record) == {"key_id", "word", "countrycode", "timestamp", "recognized", "drawing"}
     assert record["word"] == "cat" and record["recognized"] is True and record["key_id"].startswith("contribution-")
     assert record["drawing"][0][2] == CAT_RAW[0][2] and record["timestamp"].endswith(" UTC")
@@ -183,7 +184,3 @@ def test_export_of_an_unreadable_database_is_a_clear_error(tmp_path):
     )
     assert result.returncode == 2 and "the contributions database cannot be read" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def read_jsonl(path):
-    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -6,9 +6,8 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from benchmarks.server_load import hammer, worker_memory
 from model_training.config import MODEL_DIR
-from tests.live_server import live_server
+from tests.live_server import hammer, live_server, worker_memory
 
 SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
 

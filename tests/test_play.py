@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, read_records, run_module
+from model_training.strokes import read_ndjson
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
 from webapp.database import make_engine, upgrade
@@ -34,7 +35,7 @@ def recognised(browser):
         page.goto(url)
         page.wait_for_selector(".draw-layout[data-ready=true]", timeout=60000)
         for category in CATEGORIES:
-            for record in read_records(FIXTURE_QUICKDRAW_DIR / "raw" / f"{category}.ndjson.gz", limit=6):
+            for record in read_ndjson(FIXTURE_QUICKDRAW_DIR / "raw" / f"{category}.ndjson.gz", limit=6):
                 page.keyboard.press("Escape")
                 draw_with_mouse(page, record["drawing"])
                 page.wait_for_selector("#guesses[data-engine=browser] li[data-label]")

@@ -6,14 +6,13 @@ import subprocess
 import numpy as np
 
 from model_training.config import PREPROCESSING, PROJECT_ROOT
-from model_training.strokes import drawing_to_stroke3, normalize
-from tests.conftest import read_records
+from model_training.strokes import drawing_to_stroke3, normalize, read_ndjson
 
 
 def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
     drawings = []
     for path in sorted((quickdraw_dir / "raw").glob("*.ndjson.gz")):
-        drawings += [r["drawing"] for r in read_records(path, limit=1)]
+        drawings += [r["drawing"] for r in read_ndjson(path, limit=1)]
     assert len(drawings) >= 300
     # The same drawings shrunk into integers near the canvas's corner, timestamps kept: still raw.
     for drawing in drawings[:100]:

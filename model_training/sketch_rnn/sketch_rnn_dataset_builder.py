@@ -17,7 +17,6 @@ The source folder is the download config's manual_dir, or $INKLING_QUICKDRAW_DIR
 """
 
 import dataclasses
-import gzip
 import hashlib
 import logging
 import os
@@ -28,7 +27,7 @@ import numpy as np
 import tensorflow_datasets as tfds
 
 from model_training.config import CATEGORIES, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
-from model_training.strokes import DrawingError, drawing_to_stroke3, parse_ndjson_line
+from model_training.strokes import DrawingError, drawing_to_stroke3, ndjson_lines, parse_ndjson_line
 
 log = logging.getLogger(__name__)
 
@@ -184,35 +183,33 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
         cap = config.max_per_category
         for kind, category, path in files:
             skipped = Counter()
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rt", encoding="utf-8") as lines:
-                for number, line in enumerate(lines, start=1):
-                    reason = None
-                    try:
-                        record = parse_ndjson_line(line)
-                        strokes = drawing_to_stroke3(record["drawing"])
-                    except DrawingError as error:
-                        reason = str(error)
-                    else:
-                        key = str(record.get("key_id") or f"{kind}-{category}-{number}")
-                        synthetic = kind == "synthetic"
-                        if record["word"] != category:
-                            reason = f"word {record['word']!r} does not match the file's category"
-                        elif len(strokes) < 2:
-                            reason = "fewer than 2 points"
-                        elif key in seen:
-                            continue  # the same drawing in another folder: counted once
-                    if reason:
-                        if not skipped[reason]:
-                            log.warning("%s:%d skipped: %s", path, number, reason)
-                        skipped[reason] += 1
-                        continue
-                    seen.add(key)
-                    split = "train" if synthetic else split_for_key(key)
-                    if cap and kept[category, split, synthetic] >= cap:
-                        continue
-                    kept[category, split, synthetic] += 1
-                    yield split, key, self._example(strokes, category, key, synthetic)
+            for number, line in enumerate(ndjson_lines(path), start=1):
+                reason = None
+                try:
+                    record = parse_ndjson_line(line)
+                    strokes = drawing_to_stroke3(record["drawing"])
+                except DrawingError as error:
+                    reason = str(error)
+                else:
+                    key = str(record.get("key_id") or f"{kind}-{category}-{number}")
+                    synthetic = kind == "synthetic"
+                    if record["word"] != category:
+                        reason = f"word {record['word']!r} does not match the file's category"
+                    elif len(strokes) < 2:
+                        reason = "fewer than 2 points"
+                    elif key in seen:
+                        continue  # the same drawing in another folder: counted once
+                if reason:
+                    if not skipped[reason]:
+                        log.warning("%s:%d skipped: %s", path, number, reason)
+                    skipped[reason] += 1
+                    continue
+                seen.add(key)
+                split = "train" if synthetic else split_for_key(key)
+                if cap and kept[category, split, synthetic] >= cap:
+                    continue
+                kept[category, split, synthetic] += 1
+                yield split, key, self._example(strokes, category, key, synthetic)
             for reason, count in skipped.items():
                 log.warning("%s: %d line(s) skipped: %s", path, count, reason)
 
