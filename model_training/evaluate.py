@@ -5,10 +5,11 @@
 
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
-drawings, with neither), accuracy on partial drawings, and the most confused pairs.
-Writes metrics.json and PNG plots into --model-dir, and the summary into its metadata.json.
-With --teacher, the teacher is scored on the same drawings and the same prefixes (it is not causal: each
-prefix is rendered on its own), and metrics.json holds both, for the model page to compare.
+drawings, with neither), accuracy on partial drawings, and the most confused pairs. A partial drawing is
+scored as the drawing page sees it: simplified and scaled to its own bounding box (see page_prefix).
+Writes metrics.json and PNG plots into --model-dir (metadata.json is export's alone).
+With --teacher, the teacher is scored on the same drawings and the same partial drawings (it is not causal:
+each is rendered whole), and metrics.json holds both, for the model page to compare.
 Synthetic drawings never enter these numbers: the test split holds real drawings only.
 """
 
@@ -27,8 +28,9 @@ import numpy as np  # noqa: E402
 
 from model_training.config import MODEL_DIR  # noqa: E402
 from model_training.data import add_dataset_arguments, prepare, split_counts  # noqa: E402
-from model_training.model import predict_steps  # noqa: E402
+from model_training.model import predict_last  # noqa: E402
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
+from model_training.strokes import from_stroke3, normalize, simplify, to_stroke3  # noqa: E402
 from model_training.teacher import Teacher, TeacherError, predict_prefixes  # noqa: E402
 from model_training.tfjs_model import load_tfjs_model, read_metadata  # noqa: E402
 from model_training.train import load_split  # noqa: E402
@@ -55,9 +57,12 @@ def topk_hits(probabilities, labels, k):
     return (top == labels[:, None]).any(axis=1)
 
 
-def at_fraction(steps, fraction):
-    """Probabilities after the first `fraction` of each drawing's points."""
-    return np.stack([p[max(1, math.ceil(fraction * len(p))) - 1] for p in steps])
+def page_prefix(stroke3, fraction, preprocessing):
+    """What the drawing page gives the model once the first `fraction` of a drawing's points are drawn: the
+    partial drawing simplified and scaled to its own bounding box, as static/js/strokes.js does for every
+    update (not a cut of the whole drawing's input, which knows the final size), then normalised."""
+    drawn = stroke3[: max(1, math.ceil(fraction * len(stroke3)))]
+    return normalize(to_stroke3(simplify(from_stroke3(drawn), preprocessing)), preprocessing)
 
 
 def group_rows(by_fraction, labels, groups):
@@ -145,12 +150,15 @@ def main(argv=None):
         return 2
     builder = prepare(args)
     model = load_tfjs_model(args.model_dir)
-    test_x, test_y, test_synthetic = load_split(builder, "test", real_only=True)
+    preprocessing = read_metadata(args.model_dir)["preprocessing"]  # the model's own, as the pages use it
+    test_strokes, test_y, test_synthetic = load_split(builder, "test", real_only=True, transform=np.asarray)
     assert not test_synthetic.any()
-    steps = predict_steps(model, test_x)
-    full = at_fraction(steps, 1.0)
+    inputs = {f: [page_prefix(s, f, preprocessing) for s in test_strokes] for f in FRACTIONS if f < 1}
+    inputs[1.0] = [normalize(s, preprocessing) for s in test_strokes]
+    by_fraction = {f: predict_last(model, sequences) for f, sequences in inputs.items()}
+    full = by_fraction[1.0]
     groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
-    rows = group_rows({f: at_fraction(steps, f) for f in FRACTIONS}, test_y, groups)
+    rows = group_rows(by_fraction, test_y, groups)
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 
     predicted = full.argmax(axis=1)
@@ -172,8 +180,9 @@ def main(argv=None):
 
     print_rows("real test drawings", rows)
     if teacher:
-        prefixes = predict_prefixes(teacher, test_x, FRACTIONS)
-        teacher_rows = group_rows({f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, test_y, groups)
+        # The same partial drawings as the student's, each rendered whole.
+        teacher_by_fraction = {f: predict_prefixes(teacher, sequences, (1.0,))[:, 0] for f, sequences in inputs.items()}
+        teacher_rows = group_rows(teacher_by_fraction, test_y, groups)
         metrics["teacher"] = {
             "name": args.teacher.name,
             "rendering": teacher.rendering,
@@ -191,9 +200,6 @@ def main(argv=None):
     history = args.model_dir / "training_history.json"
     if history.is_file():
         plot_training_curves(json.loads(history.read_text()), args.model_dir / "training_curves.png")
-    metadata = read_metadata(args.model_dir)
-    metadata["metrics"] = {"test_drawings": len(test_y), "groups": rows}
-    (args.model_dir / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     print(f"written: {args.model_dir / 'metrics.json'} and plots")
     return 0
 

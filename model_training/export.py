@@ -106,7 +106,6 @@ def main(argv=None):
         ),
         "dataset": run["dataset"],
         "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
-        "metrics": None,  # filled in by model_training.evaluate
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     # The curves and throughput travel with the model: the model page, Q5 and the benchmarks read them.

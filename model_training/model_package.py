@@ -103,7 +103,6 @@ REQUIRED = {
     "parameters": _positive_int,
     "quantization": _quantization,
     "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
-    "metrics": lambda v: v is None or (isinstance(v, dict) and _group_rows(v.get("groups"))),
     "weights": lambda v: (
         isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
     ),

@@ -104,13 +104,14 @@ def parse_args(argv):
 
 
 # --- data ---------------------------------------------------------------------------------------------
-def load_split(builder, split, real_only=False):
-    """A split in memory: normalised float32 sequences, labels, synthetic flags."""
+def load_split(builder, split, real_only=False, transform=normalize):
+    """A split in memory: sequences (normalised float32 ones, unless `transform` says otherwise), labels,
+    synthetic flags."""
     sequences, labels, synthetic = [], [], []
     for example in builder.as_dataset(split=split).as_numpy_iterator():
         if real_only and example["synthetic"]:
             continue
-        sequences.append(normalize(example["strokes"]))
+        sequences.append(transform(example["strokes"]))
         labels.append(example["label"])
         synthetic.append(example["synthetic"])
     return sequences, np.array(labels, dtype=np.int32), np.array(synthetic, dtype=bool)

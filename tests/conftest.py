@@ -6,12 +6,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from model_training.config import PROJECT_ROOT, default_quickdraw_dir
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
 from webapp import create_app
 from webapp.database import make_engine, upgrade
+from webapp.models import Contribution
 
 FIXTURE_QUICKDRAW_DIR = Path(__file__).resolve().parent / "fixtures" / "quickdraw"
 
@@ -33,6 +35,15 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def stored_contributions(url):
+    """Every row of the contributions table at `url`, oldest first."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = session.scalars(select(Contribution).order_by(Contribution.id)).all()
+    engine.dispose()
+    return rows
 
 
 def run_module(*args, check=True):

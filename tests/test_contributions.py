@@ -4,13 +4,11 @@
 import json
 
 import pytest
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
 
 from model_training.strokes import read_ndjson
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module, stored_contributions
 from webapp.database import make_engine
-from webapp.models import Contribution
 
 CAT_RAW = read_ndjson(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
 CLIENT_ID = "0b7d1f7e-2f0c-4a39-9d7e-3f6c2a1b9e55"
@@ -35,14 +33,6 @@ def post(client, payload):
     return client.post("/api/contributions", data=json.dumps(payload), content_type="application/json")
 
 
-def stored(url):
-    engine = make_engine(url)
-    with Session(engine) as session:
-        rows = session.scalars(select(Contribution).order_by(Contribution.id)).all()
-    engine.dispose()
-    return rows
-
-
 @pytest.fixture()
 def db_client(make_app, database_url):
     return make_app(DATABASE_URL=database_url).test_client()
@@ -51,7 +41,7 @@ def db_client(make_app, database_url):
 def test_a_shared_round_is_stored_whole_and_anonymous(db_client, database_url):
     response = post(db_client, round_of())
     assert response.status_code == 201, response.get_json()
-    [row] = stored(database_url)
+    [row] = stored_contributions(database_url)
     assert response.get_json()["id"] == row.key_id
     assert row.prompt == "cat" and row.recognized and row.recognized_ms == 2300 and row.duration_ms == 2400
     assert row.drawing == [[list(map(float, s[0])), list(map(float, s[1])), s[2]] for s in CAT_RAW]  # timestamps kept
@@ -69,7 +59,7 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
     payload = round_of(prompt="dog", recognized=False, guesses=[{"label": "cat", "probability": 0.5}])
     del payload["client_id"]
     assert post(db_client, payload).status_code == 201
-    [row] = stored(database_url)
+    [row] = stored_contributions(database_url)
     assert row.client_id is None and not row.recognized and row.recognized_ms is None and row.prompt_probability == 0
 
 
@@ -98,7 +88,7 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
 def test_bad_rounds_get_a_clear_422_and_nothing_is_stored(db_client, database_url, changes, message):
     response = post(db_client, round_of(**changes))
     assert response.status_code == 422 and message in response.get_json()["error"], response.get_json()
-    assert stored(database_url) == []
+    assert stored_contributions(database_url) == []
 
 
 def test_malformed_or_non_json_bodies_are_refused(client):

@@ -5,15 +5,12 @@ that is down, and go back into the dataset through the export."""
 import json
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from model_training.strokes import read_ndjson
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module, stored_contributions
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
-from webapp.database import make_engine, upgrade
-from webapp.models import Contribution
+from webapp.database import upgrade
 
 CATEGORIES = ("cat", "bicycle", "apple", "airplane", "car", "dog")
 # Speech is spied on, never played: each utterance is recorded on the window, and "speaking" ends at once.
@@ -67,14 +64,6 @@ def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None):
     page.wait_for_selector(over, timeout=40000)
 
 
-def rows(url):
-    engine = make_engine(url)
-    with Session(engine) as session:
-        found = session.scalars(select(Contribution).order_by(Contribution.id)).all()
-    engine.dispose()
-    return found
-
-
 def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, database_url, tmp_path):
     won = list(recognised)[:4]
     prompts = [*won, "The Mona Lisa", "yoga"]  # the fifth is skipped, the sixth runs out of time, undrawn
@@ -116,7 +105,7 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         assert page.problems == []
         context.close()
 
-    stored = rows(database_url)
+    stored = stored_contributions(database_url)
     assert [r.prompt for r in stored] == won and all(r.recognized and r.recognized_ms > 0 for r in stored)
     assert all(r.model_version == version and r.engine == "browser" and len(r.drawing[0]) == 3 for r in stored)
     assert len({r.client_id for r in stored}) == 1 and stored[0].client_id
@@ -159,7 +148,7 @@ def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
         assert page.evaluate("window.scrollX") == 0 and page.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.problems == []
         context.close()
-    assert rows(database) == []  # not shared: the person never said yes
+    assert stored_contributions(database) == []  # not shared: the person never said yes
 
 
 def test_a_database_that_is_down_loses_no_drawing(browser, recognised, tmp_path):
@@ -177,7 +166,7 @@ def test_a_database_that_is_down_loses_no_drawing(browser, recognised, tmp_path)
         play_round(page, 2, recognised[second])
         page.wait_for_selector("#share-status:has-text('2 drawings shared')")
         context.close()
-    assert [r.prompt for r in rows(database)] == [first, second]
+    assert [r.prompt for r in stored_contributions(database)] == [first, second]
 
 
 def test_prompts_come_from_well_known_categories_and_bad_sets_are_refused(client, app):

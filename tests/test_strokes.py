@@ -132,3 +132,13 @@ def test_simplifier_agrees_with_googles_simplified_drawings(quickdraw_dir):
     assert figures["same_point_count"] > 0.82
     assert figures["mean_point_distance_px"] < 0.05
     assert not math.isnan(figures["mean_abs_point_count_difference"])
+
+
+def test_a_partial_drawing_is_scored_as_the_page_sees_it():
+    from model_training.evaluate import page_prefix
+
+    drawing = to_stroke3([[[0, 50], [0, 0]], [[200, 255], [200, 255]]])  # a short line, then one far away
+    half = page_prefix(drawing, 0.5, PREPROCESSING)  # only the short line is drawn so far
+    xs = np.cumsum(half[:, 0] * PREPROCESSING["delta_scale"])
+    assert xs.max() - xs.min() == pytest.approx(PREPROCESSING["canvas_size"])  # scaled to its own box, not 50
+    assert np.array_equal(page_prefix(drawing, 1.0, PREPROCESSING), normalize(drawing, PREPROCESSING))

@@ -108,6 +108,7 @@ def page(slug):
                 previous=previous,
                 following=following,
                 metadata=predictor.metadata,
+                metrics=predictor.metrics,
                 layers=predictor.layers,
                 has_curves=curves.is_file(),
             )

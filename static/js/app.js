@@ -6,10 +6,9 @@ import { loadModel } from "./model_client.js";
 import { drawingToStroke3, normalize } from "./strokes.js";
 
 const STORAGE_KEY = "inkling.drawing.v1";
-const SERVER_THROTTLE_MS = 300;
-const TOP_K = 5;
 
 const root = document.querySelector(".draw-layout");
+const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
 const canvas = document.getElementById("pad");
 const status = document.getElementById("status");
 const serverToggle = document.getElementById("server-mode");
@@ -19,11 +18,13 @@ const params = new URLSearchParams(location.search);
 let metadata = null;
 let engine = null; // the browser engine, once loaded
 let scheduled = false;
-let lastServerPost = 0;
-let serverTimer = null;
 
+let strokeEnded = false; // since the last update: a stroke ended, or the drawing was undone, cleared or restored
 const pad = new DrawingPad(canvas, (reason) => {
-  if (reason !== "point") save();
+  if (reason !== "point") {
+    save();
+    strokeEnded = true;
+  }
   schedule();
 });
 
@@ -68,35 +69,26 @@ function update() {
   if (!metadata) return;
   const stroke3 = drawingToStroke3(pad.strokes, metadata.preprocessing);
   showModelInput(stroke3);
+  const serverStrokes = document.getElementById("server-strokes");
+  serverStrokes.value = stroke3.length && useServer() ? JSON.stringify(stroke3) : "";
   if (!stroke3.length) {
-    clearTimeout(serverTimer);
     showGuesses([], "", "");
     setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).` : status.textContent);
     return;
   }
   if (useServer()) {
-    postToServer(stroke3);
+    // The form's hx-trigger paces the requests while a stroke is drawn, and sends it whole once it ends.
+    const trigger = strokeEnded ? "stroke-ended" : "drawn";
+    window.htmx.trigger(serverForm.querySelector(`[hx-trigger^="${trigger}"]`), trigger);
+    strokeEnded = false;
     return;
   }
   const rows = normalize(stroke3, metadata.preprocessing);
   const started = performance.now();
   const { probabilities, computed } = engine.classifier.predict(rows);
   const ms = performance.now() - started;
-  showGuesses(topGuesses(probabilities, metadata.labels, TOP_K), "browser", ms);
+  showGuesses(topGuesses(probabilities, metadata.labels, topK), "browser", ms);
   setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms; ${rows.length / 3} points, ${computed} computed.`);
-}
-
-// Throttled: at most one request per SERVER_THROTTLE_MS, the last drawing always sent.
-function postToServer(stroke3) {
-  clearTimeout(serverTimer);
-  const wait = lastServerPost + SERVER_THROTTLE_MS - performance.now();
-  if (wait > 0) {
-    serverTimer = setTimeout(() => postToServer(stroke3), wait);
-    return;
-  }
-  lastServerPost = performance.now();
-  document.getElementById("server-strokes").value = JSON.stringify(stroke3);
-  window.htmx.trigger(serverForm, "submit");
 }
 
 function showGuesses(guesses, engineName, ms) {
@@ -142,6 +134,10 @@ document.addEventListener("keydown", (event) => {
 serverToggle.addEventListener("change", () => {
   engine?.classifier.reset();
   schedule();
+});
+// A paced request that fires after the drawing was cleared, or the browser took over, has nothing to send.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (serverForm.contains(event.detail.elt) && !document.getElementById("server-strokes").value) event.preventDefault();
 });
 document.body.addEventListener("htmx:afterSwap", () => {
   const list = document.getElementById("guesses");

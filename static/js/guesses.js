@@ -1,24 +1,21 @@
-// The guesses list, as templates/_guesses.html renders it on the server: one markup for both engines.
+// The guesses list in the browser: copies of the item that templates/_guesses.html defines (its
+// <template id="guess-template">), so the server's fallback and the browser show the same markup.
 
 export function renderGuesses(list, guesses, engineName, ms) {
+  const template = document.getElementById("guess-template").content.firstElementChild;
   list.dataset.engine = engineName;
   list.dataset.ms = ms === "" ? "" : ms.toFixed(2);
   delete list.dataset.error;
   list.replaceChildren(...guesses.map(({ label, probability }) => {
-    const item = document.createElement("li");
+    const item = template.cloneNode(true);
+    const percent = `${Math.round(probability * 100)}%`;
     item.dataset.label = label;
     item.dataset.probability = probability.toFixed(6);
-    const name = document.createElement("span");
-    name.className = "label";
-    name.textContent = label;
-    const meter = document.createElement("meter");
-    meter.min = 0;
-    meter.max = 1;
+    item.querySelector(".label").textContent = label;
+    const meter = item.querySelector("meter");
     meter.value = probability;
-    const percent = document.createElement("span");
-    percent.className = "percent";
-    percent.textContent = `${Math.round(probability * 100)}%`;
-    item.append(name, meter, percent);
+    meter.textContent = percent;
+    item.querySelector(".percent").textContent = percent;
     return item;
   }));
 }

@@ -2,7 +2,7 @@
 // the widgets beside it (tensor shapes, a guess after every point, the LSTM's gates).
 // Pages arrive by htmx navigation too, so widgets are set up on every swap, not only on load.
 import { DrawingPad } from "./canvas.js";
-import { loadBrowserEngine } from "./browser_engine.js";
+import { loadModel } from "./model_client.js";
 import { drawingToStroke3, normalize } from "./strokes.js";
 
 let enginePromise = null;
@@ -22,8 +22,8 @@ async function engineFor(root) {
   enginePromise ??= (async () => {
     await loadScript(root.dataset.tfUrl);
     await loadScript(root.dataset.tfWasmUrl);
-    const metadata = await (await fetch(root.dataset.metadataUrl)).json();
-    const engine = await loadBrowserEngine({ modelUrl: root.dataset.modelUrl, wasmUrl: root.dataset.wasmUrl });
+    const { metadata, engine, engineError } = await loadModel(root);
+    if (!engine) throw engineError; // the live widgets run the model's layers in the browser, or not at all
     return { ...engine, metadata };
   })();
   return enginePromise;

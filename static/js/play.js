@@ -7,11 +7,11 @@ import { loadModel } from "./model_client.js";
 import { drawingToStroke3, normalize } from "./strokes.js";
 
 const SPEAK_KEY = "inkling.speak.v1";
-const TOP_K = 5;
 const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
 const BETWEEN_ROUNDS_MS = 1800;
 
 const root = document.getElementById("game");
+const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
 const prompts = JSON.parse(root.dataset.prompts);
 const roundSeconds = Number(root.dataset.roundSeconds);
 const $ = (id) => document.getElementById(id);
@@ -76,7 +76,7 @@ async function update() {
   }
   if (engine) {
     const { probabilities } = engine.classifier.predict(normalize(stroke3, metadata.preprocessing));
-    show(topGuesses(probabilities, metadata.labels, TOP_K), "browser");
+    show(topGuesses(probabilities, metadata.labels, topK), "browser");
     return;
   }
   // The server: one request at a time, and the newest drawing once it answers.
@@ -90,7 +90,7 @@ async function update() {
     const response = await fetch(root.dataset.predictUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ strokes: stroke3, top_k: TOP_K }),
+      body: JSON.stringify({ strokes: stroke3, top_k: topK }),
     });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
