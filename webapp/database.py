@@ -1,6 +1,6 @@
 """Inkling's database: one SQLAlchemy engine per app, and the schema's migrations (Alembic).
 
-    python -m webapp.database upgrade     # $INKLING_DATABASE_URL (default: SQLite in instance/) to the newest schema
+    python -m webapp.migrate     # $INKLING_DATABASE_URL (default: SQLite in instance/) to the newest schema
 
 scripts/run.sh runs the upgrade before it serves, and the tests run it on every database they use, so
 nobody applies a migration by hand. A schema change is a new file in migrations/versions/, written like
@@ -8,9 +8,7 @@ nobody applies a migration by hand. A schema change is a new file in migrations/
 URL: `sqlite:///path`, or `postgresql+psycopg://user@host/db`.
 """
 
-import argparse
 import os
-import sys
 from pathlib import Path
 
 from alembic import command
@@ -51,19 +49,3 @@ def upgrade(url=None, revision="head"):
 
 def init_app(app):
     app.extensions["database"] = make_engine(app.config["DATABASE_URL"])
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("upgrade",))
-    parser.add_argument(
-        "--database-url", default=None, help="default: $INKLING_DATABASE_URL or instance/inkling.sqlite3"
-    )
-    args = parser.parse_args(argv)
-    upgrade(args.database_url)
-    print(f"database: {make_url(database_url(args.database_url)).render_as_string(hide_password=True)} is up to date")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
