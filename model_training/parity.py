@@ -32,9 +32,10 @@ BACKENDS = ("wasm", "cpu")
 
 def real_test_sequences(quickdraw_dir, count, preprocessing):
     """Normalised sequences of the first `count` real test-split drawings, a few per category."""
-    per_category = max(1, count // 300 + 1)
+    files = sorted((Path(quickdraw_dir) / "simplified").glob("*.ndjson.gz"))
+    per_category = -(-count // len(files))
     sequences = []
-    for path in sorted((Path(quickdraw_dir) / "simplified").glob("*.ndjson.gz")):
+    for path in files:
         taken = 0
         for record in read_ndjson(path):
             if taken == per_category or len(sequences) == count:

