@@ -17,10 +17,19 @@ from pathlib import Path
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import CONTRIBUTION_KEY_PREFIX, TFDS_DATA_DIR, default_quickdraw_dir
+from model_training.config import (
+    CONTRIBUTION_KEY_PREFIX,
+    PREPROCESSING,
+    QUICKDRAW_DIR_ENV,
+    TFDS_DATA_DIR,
+    default_quickdraw_dir,
+)
 from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig
+from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_of
 
 SPLITS = ("train", "validation", "test")
+# The flags of add_dataset_arguments: a run records them (model_training.run_config) to rebuild its dataset.
+DATASET_FLAGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
 
 
 def add_dataset_arguments(parser):
@@ -55,28 +64,37 @@ def folder_digest(folder):
     return digest.hexdigest()
 
 
-def prepare(args):
-    """Build (or reuse) the dataset the arguments describe; return its builder."""
+def prepare(args, preprocessing=PREPROCESSING):
+    """Build (or reuse) the dataset the arguments describe, simplified by `preprocessing`; return its builder.
+
+    The config's name carries a digest of everything the dataset would hold (the chosen drawings, the
+    source folder's and the contributions' files, the simplification), so a changed setting or a changed
+    folder builds a new dataset and never silently reuses an old one."""
     categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
     contributions = args.contributions
     if contributions and not Path(contributions).is_dir():
         raise FileNotFoundError(f"--contributions {contributions}: no such folder")
-    default = args.config if not (categories or args.max_per_category or args.no_synthetic or contributions) else None
-    if default:
-        config = default
-    else:
-        # The name changes whenever what the dataset would hold changes, so an old build is never reused for it.
-        what = (categories, args.max_per_category, args.no_synthetic, contributions and folder_digest(contributions))
-        digest = hashlib.sha256(repr(what).encode())
-        config = SketchRnnConfig(
-            name=f"{args.config}_custom_{digest.hexdigest()[:10]}",
-            source=args.config,
-            categories=categories,
-            max_per_category=args.max_per_category,
-            include_synthetic=not args.no_synthetic,
-            contributions=str(Path(contributions).resolve()) if contributions else "",
-        )
     source = args.source or default_quickdraw_dir()
+    if args.config != "download" and source is None:
+        raise NoDataError(f"no source folder: pass --source or set ${QUICKDRAW_DIR_ENV}")
+    simplification = simplification_of(preprocessing)
+    what = (
+        categories,
+        args.max_per_category,
+        args.no_synthetic,
+        contributions and folder_digest(contributions),
+        folder_digest(source) if args.config != "download" else "",
+        sorted(simplification.items()),
+    )
+    config = SketchRnnConfig(
+        name=f"{args.config}_{hashlib.sha256(repr(what).encode()).hexdigest()[:10]}",
+        source=args.config,
+        categories=categories,
+        max_per_category=args.max_per_category,
+        include_synthetic=not args.no_synthetic,
+        contributions=str(Path(contributions).resolve()) if contributions else "",
+        simplification=simplification,
+    )
     builder = SketchRnn(config=config, data_dir=args.data_dir)
     builder.download_and_prepare(
         download_config=tfds.download.DownloadConfig(manual_dir=source, try_download_gcs=False)

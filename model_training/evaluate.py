@@ -148,9 +148,9 @@ def main(argv=None):
     except TeacherError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    builder = prepare(args)
-    model = load_tfjs_model(args.model_dir)
     preprocessing = read_metadata(args.model_dir)["preprocessing"]  # the model's own, as the pages use it
+    builder = prepare(args, preprocessing)
+    model = load_tfjs_model(args.model_dir)
     test_strokes, test_y, test_synthetic = load_split(builder, "test", real_only=True, transform=np.asarray)
     assert not test_synthetic.any()
     inputs = {f: [page_prefix(s, f, preprocessing) for s in test_strokes] for f in FRACTIONS if f < 1}

@@ -10,6 +10,7 @@ maximum points, version, training data counts and (after `model_training.evaluat
 
 import argparse
 import datetime
+import functools
 import hashlib
 import json
 import shutil
@@ -23,24 +24,13 @@ from model_training.config import MODEL_DIR
 from model_training.data import prepare
 from model_training.model import build_model, predict_last
 from model_training.model_package import SCHEMA_VERSION, sha256_of
+from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
+from model_training.strokes import normalize
 from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
-TRAINING_SETTINGS = (
-    "steps",
-    "batch_size",
-    "lr",
-    "warmup_steps",
-    "clipnorm",
-    "real_boost",
-    "category_power",
-    "no_augment",
-    "last_weight",
-    "seed",
-)
-DISTILLATION_SETTINGS = ("teacher_weight", "temperature", "teacher_fractions")
 
 
 def top1(model, sequences, labels):
@@ -57,11 +47,20 @@ def main(argv=None):
     parser.add_argument("--run", type=Path, default=Path("runs/default"))
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
-    run = json.loads((args.run / "run.json").read_text())
-    model = build_model(len(CATEGORIES), run["model"])
+    try:
+        run, dataset, data_counts = load_run(args.run)
+    except RunConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    model = build_model(len(CATEGORIES), run.model)
     model.load_weights(args.run / "best.h5")
 
-    val_x, val_y, _ = load_split(prepare(argparse.Namespace(**run["dataset_args"])), "validation", real_only=True)
+    builder = prepare(argparse.Namespace(**run.dataset), run.preprocessing)
+    if builder.info.full_name != dataset:
+        print(f"error: the run trained on {dataset}, its flags now make {builder.info.full_name}", file=sys.stderr)
+        return 2
+    as_rows = functools.partial(normalize, params=run.preprocessing)
+    val_x, val_y, _ = load_split(builder, "validation", real_only=True, transform=as_rows)
     reference = top1(model, val_x, val_y)
     print(f"float32 validation top-1: {reference:.4f} on {len(val_y)} real drawings")
 
@@ -91,20 +90,15 @@ def main(argv=None):
         "name": "inkling-sketch-lstm",
         "version": f"{datetime.date.today():%Y.%m.%d}-{hashlib.sha256(weights).hexdigest()[:8]}",
         "labels": CATEGORIES,
-        "preprocessing": run["preprocessing"],  # what the run trained on, whatever config.py now says
-        "architecture": run["model"],
+        "preprocessing": run.preprocessing,  # what the run trained on, whatever config.py now says
+        "architecture": run.model,
         "causal": True,
         "parameters": int(model.count_params()),
         "quantization": {"chosen": chosen, "float32_validation_top1": reference, "candidates": candidates},
-        "training_data": run["data"],
-        "training": {k: run["args"][k] for k in TRAINING_SETTINGS},
-        # The teacher's file name and how it was used; the teacher itself is never exported.
-        "distillation": (
-            {"teacher": Path(run["args"]["teacher"]).name, **{k: run["args"][k] for k in DISTILLATION_SETTINGS}}
-            if run["args"].get("teacher", "None") != "None"
-            else None
-        ),
-        "dataset": run["dataset"],
+        "training_data": data_counts,
+        "training": run.training_settings(),
+        "distillation": run.distillation_settings(),  # the teacher's file name; the teacher is never exported
+        "dataset": dataset,
         "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")

@@ -1,13 +1,14 @@
 """Train the sketch LSTM on the `sketch_rnn` dataset, top to bottom.
 
-    python -m model_training.train                       # the shipped configuration (~40 min, 2 cores)
+    python -m model_training.train --teacher PATH        # the shipped configuration (~70 min, 2 cores)
     python -m model_training.train --quick --out /tmp/q  # a tiny model in seconds, for tests
-    python -m model_training.train --teacher ../shared/teachers/doodlenet/doodlenet.h5   # distilled
+    python -m model_training.train                       # without a teacher: the labels alone
     python -m model_training.train --steps 200000 --batch-size 256 --distribute mirrored   # bigger machines
 
 A run lives in its --out folder: checkpoints (every --checkpoint-minutes and at the end), history.json
-(training curves), best.h5 (the weights with the best validation top-1) and run.json (its settings and
-data counts). Run the same command again after an interruption and it resumes where it stopped.
+(training curves), best.h5 (the weights with the best validation top-1) and run.json (its RunConfig, see
+model_training/run_config.py, with the dataset and its counts). Run the same command again after an
+interruption and it resumes where it stopped; asked for other settings, it stops and names them.
 
 Choices, each measured on the real validation drawings (see README, "Training choices"):
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
@@ -20,6 +21,7 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 """
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -35,35 +37,34 @@ from tqdm import tqdm
 from model_training.config import PREPROCESSING, PROJECT_ROOT
 from model_training.data import add_dataset_arguments, prepare
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_steps
+from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize
 from model_training.teacher import Teacher, TeacherError, prefix_ends
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
-DATASET_ARGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
 
 
 def parse_args(argv):
+    """The command line; every run setting's default is RunConfig's (model_training/run_config.py)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "default")
-    parser.add_argument("--steps", type=int, default=18000)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--warmup-steps", type=int, default=300)
-    parser.add_argument("--clipnorm", type=float, default=1.0)
-    parser.add_argument("--real-boost", type=float, default=4.0)
-    parser.add_argument("--category-power", type=float, default=0.5)
+    for name in ("steps", "batch_size", "warmup_steps", "eval_every", "seed"):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(RunConfig, name))
+    for name in ("lr", "clipnorm", "real_boost", "category_power"):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(RunConfig, name))
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument(
         "--last-weight",
         type=float,
-        default=0.2,
+        default=RunConfig.last_weight,
         help="share of the loss on the last point; the rest is spread over every point (1: last only)",
     )
-    parser.add_argument("--eval-every", type=int, default=2000)
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
-    parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument(
+        "--pause-at", type=int, default=0, help="stop at this step with a checkpoint, to resume later (0: never)"
+    )
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
     parser.add_argument(
         "--distribute",
@@ -80,14 +81,16 @@ def parse_args(argv):
     parser.add_argument(
         "--teacher-weight",
         type=float,
-        default=0.7,
+        default=RunConfig.teacher_weight,
         help="share of each point's target taken from the teacher; the rest is the true label",
     )
-    parser.add_argument("--temperature", type=float, default=1.0, help="softens the teacher's distribution")
+    parser.add_argument(
+        "--temperature", type=float, default=RunConfig.temperature, help="softens the teacher's distribution"
+    )
     parser.add_argument(
         "--teacher-fractions",
         type=str,
-        default="1.0",
+        default=",".join(map(str, RunConfig.teacher_fractions)),
         help="prefixes the teacher sees, as fractions of the points; a point's target comes from "
         "the first prefix that contains it (1.0: the whole drawing for every point)",
     )
@@ -127,8 +130,9 @@ def sampling_weights(labels, synthetic, category_power, real_boost):
     return probabilities / probabilities.sum()
 
 
-def augment(sequence, rng):
-    """Random rotation, anisotropic scale, point jitter, stroke dropout; offsets stay consistent."""
+def augment(sequence, rng, delta_scale):
+    """Random rotation, anisotropic scale, point jitter (half a pixel, in units of delta_scale), stroke
+    dropout; offsets stay consistent."""
     s = sequence.copy()
     pen_ends = np.flatnonzero(s[:, 2] == 1)
     if len(pen_ends) > 1 and rng.random() < 0.3:
@@ -143,7 +147,7 @@ def augment(sequence, rng):
     cos, sin = math.cos(angle), math.sin(angle)
     matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * scale.astype(np.float32)
     s[:, :2] = s[:, :2] @ matrix.T
-    s[:, :2] += rng.normal(0.0, 0.5 / PREPROCESSING["delta_scale"], size=(len(s), 2)).astype(np.float32)
+    s[:, :2] += rng.normal(0.0, 0.5 / delta_scale, size=(len(s), 2)).astype(np.float32)
     return s
 
 
@@ -158,28 +162,29 @@ def step_weights(lengths, last_weight):
     return weights
 
 
-def batches(sequences, labels, probabilities, args, first_batch):
+def batches(sequences, labels, probabilities, run, first_batch):
     """Deterministic stream of (inputs, labels, weights, prefix ends) batches from batch index `first_batch` on.
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
-    pool_size = POOL_BATCHES * args.batch_size
+    pool_size = POOL_BATCHES * run.batch_size
     lengths = np.array([len(s) for s in sequences])
     pool_index = first_batch // POOL_BATCHES
     skip = first_batch % POOL_BATCHES
     while True:
-        rng = np.random.default_rng([args.seed, pool_index])
+        rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
         picked = picked[np.argsort(lengths[picked], kind="stable")]
         chunks = np.split(picked, POOL_BATCHES)
         for j in rng.permutation(POOL_BATCHES)[skip:]:
-            chosen = [augment(sequences[i], rng) if not args.no_augment else sequences[i] for i in chunks[j]]
+            delta_scale = run.preprocessing["delta_scale"]
+            chosen = [sequences[i] if run.no_augment else augment(sequences[i], rng, delta_scale) for i in chunks[j]]
             batch, batch_lengths = pad_batch(chosen)
             yield (
                 batch,
                 labels[chunks[j]],
-                step_weights(batch_lengths, args.last_weight),
-                prefix_ends(batch_lengths, args.teacher_fractions),
+                step_weights(batch_lengths, run.last_weight),
+                prefix_ends(batch_lengths, run.teacher_fractions),
             )
         pool_index, skip = pool_index + 1, 0
 
@@ -194,15 +199,15 @@ def validation_metrics(model, sequences, labels):
 
 
 # --- the loss -----------------------------------------------------------------------------------------
-def teacher_log_probabilities(teacher, inputs, ends, args):
+def teacher_log_probabilities(teacher, inputs, ends, run):
     """The teacher's (B, P, categories) log-probabilities for each prefix, softened by the temperature;
     an empty (B, P, 0) tensor without a teacher."""
     if teacher is None:
         return tf.zeros(tf.concat([tf.shape(ends), [0]], 0))
-    return tf.nn.log_softmax(teacher.log_probabilities(inputs, ends) / args.temperature)
+    return tf.nn.log_softmax(teacher.log_probabilities(inputs, ends) / run.temperature)
 
 
-def point_losses(probabilities, labels, ends, teacher_log_p, args):
+def point_losses(probabilities, labels, ends, teacher_log_p, run):
     """(B, T) cross-entropy of every point's output against its target: the true label, or with a teacher
     (1 - teacher_weight) x label + teacher_weight x the teacher on the first prefix holding that point."""
     log_q = tf.math.log(tf.clip_by_value(probabilities, 1e-7, 1.0))
@@ -214,15 +219,15 @@ def point_losses(probabilities, labels, ends, teacher_log_p, args):
     segment = tf.minimum(segment, tf.shape(ends)[1] - 1)  # padding after the last prefix
     targets = tf.exp(tf.gather(teacher_log_p, segment, axis=1, batch_dims=1))  # (B, T, categories)
     teacher_loss = -tf.reduce_sum(targets * log_q, axis=-1)
-    return (1 - args.teacher_weight) * label_loss + args.teacher_weight * teacher_loss
+    return (1 - run.teacher_weight) * label_loss + run.teacher_weight * teacher_loss
 
 
-def learning_rate(step, args):
+def learning_rate(step, run):
     """Linear warm-up, then cosine decay to 5% of the peak."""
-    if step < args.warmup_steps:
-        return args.lr * (step + 1) / args.warmup_steps
-    progress = (step - args.warmup_steps) / max(1, args.steps - args.warmup_steps)
-    return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+    if step < run.warmup_steps:
+        return run.lr * (step + 1) / run.warmup_steps
+    progress = (step - run.warmup_steps) / max(1, run.steps - run.warmup_steps)
+    return run.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
 def make_strategy(name):
@@ -235,23 +240,40 @@ def make_strategy(name):
 
 def main(argv=None):
     args = parse_args(argv)
+    run = RunConfig.from_args(args, QUICK_MODEL_CONFIG if args.quick else MODEL_CONFIG, PREPROCESSING)
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    tf.keras.utils.set_random_seed(args.seed)
+    tf.keras.utils.set_random_seed(run.seed)
     args.out.mkdir(parents=True, exist_ok=True)
 
+    saved_dataset = None
     try:
-        # The teacher is checked first: a bad file stops the run before any data work, never silently.
-        teacher = Teacher(args.teacher) if args.teacher else None
-        builder = prepare(args)
-    except (TeacherError, NoDataError, ValueError, FileNotFoundError) as error:
+        # A resumed run must go on as it began; then the teacher: a bad file stops the run before any data
+        # work, never silently.
+        if tf.train.latest_checkpoint(args.out / "checkpoints"):
+            saved, saved_dataset, _ = load_run(args.out)
+            changed = saved.differences(run)
+            if changed:
+                raise RunConfigError(
+                    f"{args.out} holds a run with other settings ({'; '.join(changed)}): "
+                    "repeat its command to resume it, or give a new --out"
+                )
+        teacher = Teacher(Path(run.teacher)) if run.teacher else None
+        builder = prepare(args, run.preprocessing)
+        if saved_dataset not in (None, builder.info.full_name):
+            raise RunConfigError(
+                f"{args.out} was trained on {saved_dataset}, but its flags and data now make "
+                f"{builder.info.full_name}: give a new --out"
+            )
+    except (RunConfigError, TeacherError, NoDataError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"loading {builder.info.full_name} ...", flush=True)
-    train_x, train_y, train_synthetic = load_split(builder, "train")
-    val_x, val_y, _ = load_split(builder, "validation", real_only=True)
-    probabilities = sampling_weights(train_y, train_synthetic, args.category_power, args.real_boost)
+    as_rows = functools.partial(normalize, params=run.preprocessing)
+    train_x, train_y, train_synthetic = load_split(builder, "train", transform=as_rows)
+    val_x, val_y, _ = load_split(builder, "validation", real_only=True, transform=as_rows)
+    probabilities = sampling_weights(train_y, train_synthetic, run.category_power, run.real_boost)
     counts = {
         "train_real": int((~train_synthetic).sum()),
         "train_synthetic": int(train_synthetic.sum()),
@@ -265,10 +287,9 @@ def main(argv=None):
     )
 
     strategy = make_strategy(args.distribute)
-    model_config = QUICK_MODEL_CONFIG if args.quick else MODEL_CONFIG
     with strategy.scope():
-        model = build_model(len(CATEGORIES), model_config)
-        optimizer = keras.optimizers.Adam(learning_rate=args.lr, global_clipnorm=args.clipnorm)
+        model = build_model(len(CATEGORIES), run.model)
+        optimizer = keras.optimizers.Adam(learning_rate=run.lr, global_clipnorm=run.clipnorm)
         step = tf.Variable(0, dtype=tf.int64, trainable=False)
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, step=step)
     manager = tf.train.CheckpointManager(checkpoint, args.out / "checkpoints", max_to_keep=2)
@@ -278,26 +299,14 @@ def main(argv=None):
         checkpoint.restore(manager.latest_checkpoint)
         history = json.loads(history_path.read_text())
         print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
-    (args.out / "run.json").write_text(
-        json.dumps(
-            {
-                "args": {k: str(v) for k, v in vars(args).items()},
-                "model": model_config,
-                "dataset_args": {k: getattr(args, k) for k in DATASET_ARGS},
-                "preprocessing": PREPROCESSING,
-                "data": counts,
-                "dataset": builder.info.full_name,
-            },
-            indent=2,
-        )
-    )
+    save_run(args.out, run, builder.info.full_name, counts)
 
     def replica_step(inputs, labels, weights, ends, teacher_log_p, lr):
         with tf.GradientTape() as tape:
             probabilities = model(inputs, training=True)
-            per_point = point_losses(probabilities, labels, ends, teacher_log_p, args)
+            per_point = point_losses(probabilities, labels, ends, teacher_log_p, run)
             # Divided by the global batch, so replicas' gradients add up to the batch mean.
-            loss = tf.reduce_sum(per_point * weights) / args.batch_size
+            loss = tf.reduce_sum(per_point * weights) / run.batch_size
         optimizer.learning_rate.assign(lr)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
@@ -311,7 +320,7 @@ def main(argv=None):
     start = int(step)
     # Batches are made, and labelled by the teacher, in tf.data threads while the previous step trains.
     dataset = tf.data.Dataset.from_generator(
-        lambda: batches(train_x, train_y, probabilities, args, first_batch=start),
+        lambda: batches(train_x, train_y, probabilities, run, first_batch=start),
         output_signature=(
             tf.TensorSpec((None, None, 3), tf.float32),
             tf.TensorSpec((None,), tf.int32),
@@ -319,16 +328,17 @@ def main(argv=None):
             tf.TensorSpec((None, None), tf.int32),
         ),
     )
-    dataset = dataset.map(lambda x, y, w, ends: (x, y, w, ends, teacher_log_probabilities(teacher, x, ends, args)))
+    dataset = dataset.map(lambda x, y, w, ends: (x, y, w, ends, teacher_log_probabilities(teacher, x, ends, run)))
     dataset = dataset.prefetch(4)
     stream = iter(strategy.experimental_distribute_dataset(dataset))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []
+    stop = min(args.pause_at or run.steps, run.steps)
     progress = tqdm(
-        range(start, args.steps),
+        range(start, stop),
         initial=start,
-        total=args.steps,
+        total=run.steps,
         desc="train",
         unit="step",
         dynamic_ncols=True,
@@ -336,14 +346,14 @@ def main(argv=None):
     )
     began = time.time()
     for i in progress:
-        loss = float(train_step(*next(stream), tf.constant(learning_rate(i, args), tf.float32)))
+        loss = float(train_step(*next(stream), tf.constant(learning_rate(i, run), tf.float32)))
         step.assign(i + 1)
         running.append(loss)
         if (i + 1) % 50 == 0:
-            history["train"].append({"step": i + 1, "loss": float(np.mean(running)), "lr": learning_rate(i, args)})
+            history["train"].append({"step": i + 1, "loss": float(np.mean(running)), "lr": learning_rate(i, run)})
             progress.set_postfix(loss=f"{np.mean(running):.3f}")
             running = []
-        if (i + 1) % args.eval_every == 0 or i + 1 == args.steps:
+        if (i + 1) % run.eval_every == 0 or i + 1 == run.steps:
             metrics = validation_metrics(model, val_x, val_y)
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
             progress.write(
@@ -352,19 +362,21 @@ def main(argv=None):
             if metrics["val_top1"] > best:
                 best = metrics["val_top1"]
                 model.save_weights(args.out / "best.h5")
-        if time.time() - last_save > 60 * args.checkpoint_minutes or i + 1 == args.steps:
+        if time.time() - last_save > 60 * args.checkpoint_minutes or i + 1 == stop:
             manager.save()
             history_path.write_text(json.dumps(history))
             last_save = time.time()
     elapsed = time.time() - began
-    done = args.steps - start
+    done = max(0, stop - start)
     if done:
-        rate = done * args.batch_size / elapsed
+        rate = done * run.batch_size / elapsed
         print(f"trained {done} steps in {elapsed / 60:.1f} min: {rate:.0f} drawings/s", flush=True)
         history.setdefault("throughput", []).append(
             {"steps": done, "seconds": elapsed, "drawings_per_second": rate, "threads": os.cpu_count()}
         )
         history_path.write_text(json.dumps(history))
+    if stop < run.steps:
+        print(f"paused at step {stop} of {run.steps}: run the same command without --pause-at to go on")
     print(f"best validation top-1 {best:.3f}; weights in {args.out / 'best.h5'}")
     return 0
 

@@ -1,5 +1,6 @@
 """The sketch_rnn TFDS builder on small folders the tests write, and on the shared data."""
 
+import argparse
 import functools
 import gzip
 import http.server
@@ -186,3 +187,24 @@ def test_contributions_are_real_drawings_split_like_any_other_and_change_the_con
     assert data.main([*common, "--contributions", str(contributed)]) == 0
     assert capsys.readouterr().out.split("dataset: ")[1].split()[0] != name
     assert data.main([*common, "--contributions", str(tmp_path / "missing")]) == 2
+
+
+def test_the_config_name_changes_with_the_source_files_and_the_simplification(tmp_path):
+    source = tmp_path / "quickdraw"
+    records = [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)]
+    write_ndjson(source / "simplified" / "cat.ndjson.gz", records)
+    args = argparse.Namespace(
+        source=str(source),
+        config="ndjson",
+        categories="cat",
+        max_per_category=0,
+        no_synthetic=False,
+        data_dir=str(tmp_path / "tfds"),
+        contributions="",
+    )
+    first = data.prepare(args).info.full_name
+    assert data.prepare(args).info.full_name == first  # same files, same settings: the build is reused
+    coarser = {**data.PREPROCESSING, "rdp_epsilon": 4.0}
+    assert data.prepare(args, coarser).info.full_name != first
+    write_ndjson(source / "simplified" / "cat.ndjson.gz", records[:15])
+    assert data.prepare(args).info.full_name != first

@@ -134,8 +134,9 @@ def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "trained 20 steps" in result.stdout
-    run = json.loads((tmp_path / "run" / "run.json").read_text())
-    assert run["args"]["teacher"] == str(teacher_path) and run["args"]["teacher_weight"] == "0.7"
+    config = json.loads((tmp_path / "run" / "run.json").read_text())["config"]
+    assert config["teacher"] == str(teacher_path) and config["teacher_weight"] == 0.7
+    assert config["teacher_fractions"] == [0.5, 1.0]
 
 
 def test_a_bad_teacher_stops_training_before_it_starts(tmp_path):

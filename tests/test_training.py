@@ -11,18 +11,46 @@ from tests.conftest import run_module
 def quick_run(quickdraw_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("quick")
     common = ["--source", str(quickdraw_dir), "--data-dir", str(folder / "tfds")]
-    first = run_module("model_training.train", "--quick", "--steps", "30", "--out", str(folder / "run"), *common)
+    first = run_module("model_training.train", "--quick", "--pause-at", "30", "--out", str(folder / "run"), *common)
     resumed = run_module("model_training.train", "--quick", "--out", str(folder / "run"), *common)
     return folder, common, first, resumed
 
 
 def test_training_checkpoints_and_resumes(quick_run):
     folder, _, first, resumed = quick_run
-    assert "trained 30 steps" in first
+    assert "trained 30 steps" in first and "paused at step 30 of 60" in first
     assert "resumed from" in resumed and "trained 30 steps" in resumed  # --quick runs 60 in all
     history = json.loads((folder / "run" / "history.json").read_text())
     assert [v["step"] for v in history["validation"]] == [30, 60]
     assert (folder / "run" / "best.h5").is_file()
+
+
+def test_run_json_holds_the_settings_with_their_types(quick_run):
+    folder = quick_run[0]
+    config = json.loads((folder / "run" / "run.json").read_text())["config"]
+    assert config["steps"] == 60 and config["lr"] == 3e-3 and config["no_augment"] is False
+    assert config["teacher"] is None and config["teacher_fractions"] == [1.0]
+    assert config["model"]["lstm_units"] == [16] and config["preprocessing"]["max_points"] == 250
+
+
+def test_a_run_resumed_with_other_settings_stops_and_names_them(quick_run):
+    folder, common = quick_run[:2]
+    result = run_module(
+        "model_training.train", "--quick", "--lr", "0.01", "--out", str(folder / "run"), *common, check=False
+    )
+    assert result.returncode == 2
+    assert "other settings (lr: 0.003 -> 0.01)" in result.stderr
+
+
+def test_export_refuses_a_run_json_without_types(quick_run, tmp_path):
+    folder = quick_run[0]
+    run = tmp_path / "run"
+    run.mkdir()
+    document = json.loads((folder / "run" / "run.json").read_text())
+    document["config"]["steps"] = "60"
+    (run / "run.json").write_text(json.dumps(document))
+    result = run_module("model_training.export", "--run", str(run), "--out", str(tmp_path / "model"), check=False)
+    assert result.returncode == 2 and "'steps' should be int, not '60'" in result.stderr
 
 
 def test_export_and_evaluate_write_what_the_app_reads(quick_run):

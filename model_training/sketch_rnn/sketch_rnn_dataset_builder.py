@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import CATEGORIES, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
+from model_training.config import CATEGORIES, PREPROCESSING, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
 from model_training.strokes import DrawingError, drawing_to_stroke3, ndjson_lines, parse_ndjson_line
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ class SketchRnnConfig(tfds.core.BuilderConfig):
     include_synthetic: bool = True
     contributions: str = ""  # a folder of contributed drawings (raw/<category>.ndjson), read as real ones
     url_template: str = OFFICIAL_NPZ_URL
+    # How raw drawings are simplified (canvas_size, resample_spacing, rdp_epsilon of the preprocessing).
+    simplification: dict = dataclasses.field(default_factory=lambda: simplification_of(PREPROCESSING))
+
+
+def simplification_of(preprocessing):
+    """The preprocessing settings that change what the dataset holds (the rest apply when it is read)."""
+    return {k: preprocessing[k] for k in ("canvas_size", "resample_spacing", "rdp_epsilon")}
 
 
 class SketchRnn(tfds.core.GeneratorBasedBuilder):
@@ -187,7 +194,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
                 reason = None
                 try:
                     record = parse_ndjson_line(line)
-                    strokes = drawing_to_stroke3(record["drawing"])
+                    strokes = drawing_to_stroke3(record["drawing"], self.builder_config.simplification)
                 except DrawingError as error:
                     reason = str(error)
                 else:

@@ -1,0 +1,132 @@
+"""One training run's settings, in one typed object: what `train` was asked for.
+
+`train` builds a RunConfig from its command line (whose defaults are the fields' defaults below) and
+writes it, with its own types, to <run>/run.json together with the dataset it trained on. Run the same
+command again and it resumes only if it asks for the same settings; a difference stops it, naming each
+field. `export` reads the run's RunConfig, not today's defaults: the architecture, preprocessing,
+training and distillation settings in metadata.json are the run's own.
+"""
+
+import dataclasses
+import json
+import types
+import typing
+from pathlib import Path
+
+from model_training.data import DATASET_FLAGS
+
+# Where the dataset is read and written may differ between a run and its resumption or export (another
+# machine, a moved folder); what the dataset holds may not, and the builder's config name says that.
+DATASET_LOCATIONS = ("source", "data_dir")
+
+
+class RunConfigError(ValueError):
+    """run.json is missing, unreadable, or does not hold a run's settings with their types."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    dataset: dict  # the flags that choose the dataset, as model_training.data.prepare takes them
+    model: dict  # the architecture, as model_training.model.build_model takes it
+    preprocessing: dict  # as model_training.strokes takes it; travels into metadata.json
+    # optimisation
+    steps: int = 24000
+    batch_size: int = 128
+    lr: float = 3e-3
+    warmup_steps: int = 300
+    clipnorm: float = 1.0
+    eval_every: int = 2000
+    seed: int = 1234
+    # what the model sees
+    real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
+    category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
+    no_augment: bool = False
+    last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
+    # distillation (teacher is the path given; None trains on the labels alone)
+    teacher: str | None = None
+    teacher_weight: float = 0.7
+    temperature: float = 1.0
+    teacher_fractions: tuple[float, ...] = (1.0,)
+
+    @classmethod
+    def from_args(cls, args, model, preprocessing):
+        """From train's argparse namespace: every field by its name, the dataset flags under `dataset`."""
+        values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
+        values["teacher"] = str(args.teacher) if args.teacher else None
+        values["teacher_fractions"] = tuple(args.teacher_fractions)
+        values["dataset"] = {flag: getattr(args, flag) for flag in DATASET_FLAGS}
+        return cls(model=dict(model), preprocessing=dict(preprocessing), **values)
+
+    @classmethod
+    def from_json(cls, data):
+        """From run.json's "config", each field checked against its type; raises RunConfigError."""
+        if not isinstance(data, dict):
+            raise RunConfigError("its config is not an object")
+        hints = typing.get_type_hints(cls)
+        names = {f.name for f in dataclasses.fields(cls)}
+        required = {f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING}
+        unknown, missing = sorted(set(data) - names), sorted(required - set(data))
+        if unknown or missing:
+            raise RunConfigError(f"unknown settings {unknown}, missing settings {missing}")
+        return cls(**{name: _typed(name, hints[name], value) for name, value in data.items()})
+
+    def differences(self, other):
+        """'field: mine -> other's' for every setting that differs (dataset locations excepted)."""
+        mine, theirs = dataclasses.asdict(self), dataclasses.asdict(other)
+        for location in DATASET_LOCATIONS:
+            mine["dataset"].pop(location, None)
+            theirs["dataset"].pop(location, None)
+        return [f"{name}: {mine[name]!r} -> {theirs[name]!r}" for name in mine if mine[name] != theirs[name]]
+
+    def training_settings(self):
+        """The optimisation and input settings, as metadata.json records them."""
+        skip = {"dataset", "model", "preprocessing", "teacher", "teacher_weight", "temperature", "teacher_fractions"}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
+
+    def distillation_settings(self):
+        """The teacher's file name and how it was used; None without a teacher."""
+        if self.teacher is None:
+            return None
+        return {
+            "teacher": Path(self.teacher).name,
+            "teacher_weight": self.teacher_weight,
+            "temperature": self.temperature,
+            "teacher_fractions": list(self.teacher_fractions),
+        }
+
+
+def _typed(name, hint, value):
+    """`value` as the field's type, or RunConfigError naming the field."""
+    if hint is float and _is_number(value):
+        return float(value)
+    if hint is int and _is_number(value) and float(value).is_integer():
+        return int(value)
+    if hint in (bool, dict) and isinstance(value, hint):
+        return value
+    if isinstance(hint, types.UnionType) and (value is None or isinstance(value, str)):  # str | None
+        return value
+    if typing.get_origin(hint) is tuple and isinstance(value, list) and all(_is_number(v) for v in value):
+        return tuple(float(v) for v in value)
+    raise RunConfigError(f"'{name}' should be {getattr(hint, '__name__', hint)}, not {value!r}")
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def save_run(folder, config, dataset, data):
+    """run.json: the config with its types, the dataset's full name and its counts."""
+    document = {"config": dataclasses.asdict(config), "dataset": dataset, "data": data}
+    (Path(folder) / "run.json").write_text(json.dumps(document, indent=2) + "\n")
+
+
+def load_run(folder):
+    """(RunConfig, dataset name, data counts) from <folder>/run.json; raises RunConfigError."""
+    path = Path(folder) / "run.json"
+    try:
+        document = json.loads(path.read_text())
+        return RunConfig.from_json(document["config"]), document["dataset"], document["data"]
+    except FileNotFoundError:
+        raise RunConfigError(f"{path}: no such file (is {folder} a training run?)") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise RunConfigError(f"{path}: not a run's settings ({error})") from None
