@@ -19,9 +19,10 @@ from benchmarks.common import percentiles, real_stroke3, spread, write_result
 from model_training.config import PREPROCESSING
 from model_training.strokes import normalize
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from webapp.config import DEFAULTS
 
 LENGTHS = (25, 50, 100, 200)
-BACKENDS = ("wasm", "cpu", "webgl")
+BACKENDS = DEFAULTS["BROWSER_BACKENDS"]
 
 TIMING = """async ({ sequences, repeats }) => {
   const { loadBrowserEngine } = await import("/static/js/browser_engine.js");

@@ -31,8 +31,9 @@ from model_training.sketch_rnn import split_for_key
 from model_training.strokes import read_ndjson
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
+from webapp.config import DEFAULTS
 
-STORAGE_KEY = "inkling.drawing.v1"  # static/js/app.js keeps the drawing there
+STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]
 
 REPLAY = """async (strokes) => {
   const { drawingToStroke3, normalize } = await import("/static/js/strokes.js");

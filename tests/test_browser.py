@@ -9,8 +9,9 @@ import pytest
 from model_training.strokes import read_ndjson
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
+from webapp.config import DEFAULTS
 
-STORAGE_KEY = "inkling.drawing.v1"
+STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def saved_strokes(page):
 
 def test_mouse_drawing_gets_live_browser_guesses(page, server, cat):
     open_page(page, server)
-    assert page.locator(".draw-layout").get_attribute("data-backend") in ("wasm", "cpu", "webgl")
+    assert page.locator(".draw-layout").get_attribute("data-backend") in DEFAULTS["BROWSER_BACKENDS"]
     draw_with_mouse(page, cat[:1])
     first = guesses(page, "browser")
     draw_with_mouse(page, cat)  # the rest of the cat (its first stroke drawn again)

@@ -103,7 +103,7 @@ def page(slug):
             predictor = current_app.extensions["predictor"]
             curves = Path(current_app.config["MODEL_DIR"]) / "training_curves.png"
             return render_template(
-                f"learn/q{entry['number']}.html",
+                f"learn/{slug}.html",  # each page's template is named by its slug, whatever its place
                 page=entry,
                 previous=previous,
                 following=following,

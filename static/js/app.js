@@ -5,9 +5,8 @@ import { renderGuesses, topGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
 import { drawingToStroke3, normalize } from "./strokes.js";
 
-const STORAGE_KEY = "inkling.drawing.v1";
-
 const root = document.querySelector(".draw-layout");
+const STORAGE_KEY = root.dataset.storageKey; // the server's DRAWING_STORAGE_KEY
 const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
 const canvas = document.getElementById("pad");
 const status = document.getElementById("status");

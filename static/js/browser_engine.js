@@ -1,10 +1,7 @@
-// Loads TF.js, the first backend that works from BACKENDS, and the exported model.
+// Loads TF.js, the first of `backends` that works, and the exported model.
 import { IncrementalClassifier } from "./sketch_model.js";
 
-// Fastest first on a CPU-only machine, as measured by benchmarks/browser_inference.py (see README).
-export const BACKENDS = ["wasm", "cpu", "webgl"];
-
-export async function loadBrowserEngine({ modelUrl, wasmUrl, backends = BACKENDS }) {
+export async function loadBrowserEngine({ modelUrl, wasmUrl, backends }) {
   const tf = window.tf;
   if (!tf) throw new Error("TF.js did not load");
   const failures = [];

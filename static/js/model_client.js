@@ -1,15 +1,28 @@
 // What every page that guesses needs: the model's metadata (labels, preprocessing, version) and the
 // browser engine (TF.js), or the reason it cannot run, so the page can ask the server instead.
 import { loadBrowserEngine } from "./browser_engine.js";
+import { metadataProblems } from "./model_metadata.js";
 
-// root carries data-metadata-url, data-model-url and data-wasm-url. Throws when the metadata cannot be read:
+// root carries data-metadata-url, data-model-url, data-wasm-url and data-backends (the server's
+// BROWSER_BACKENDS, tried in order unless `backends` is given). Throws when the metadata cannot be read:
 // without it nothing can be guessed. `engine` is null when the browser cannot run the model.
-export async function loadModel(root, { backends } = {}) {
+export async function loadModel(root, { backends = root.dataset.backends.split(",") } = {}) {
   const response = await fetch(root.dataset.metadataUrl);
   if (!response.ok) throw new Error(`the model's description is unavailable (HTTP ${response.status})`);
-  const metadata = await response.json();
+  let metadata;
+  try {
+    metadata = await response.json();
+  } catch {
+    throw new Error("the model's description is not readable JSON");
+  }
+  const problems = metadataProblems(metadata);
+  if (problems.length) throw new Error(`the model's description is not usable (${problems.join("; ")})`);
   try {
     const engine = await loadBrowserEngine({ modelUrl: root.dataset.modelUrl, wasmUrl: root.dataset.wasmUrl, backends });
+    const outputs = engine.model.outputs[0].shape.at(-1);
+    if (outputs !== metadata.labels.length) {
+      throw new Error(`the model has ${outputs} outputs for ${metadata.labels.length} labels`);
+    }
     return { metadata, engine, engineError: null };
   } catch (error) {
     return { metadata, engine: null, engineError: error };

@@ -1,0 +1,60 @@
+"""The browser (static/js/model_metadata.js, run by node) and the server (model_training/model_package.py)
+judge a metadata.json alike: the same problems, in the same words, for every field the pages read."""
+
+import copy
+import json
+import subprocess
+
+from model_training.config import MODEL_DIR, PROJECT_ROOT
+from model_training.model_package import SCHEMA_VERSION, validate_metadata
+
+
+def variants():
+    """The shipped metadata, and each field the pages read broken in the ways a hand edit or a bad export
+    breaks it."""
+    good = json.loads((MODEL_DIR / "metadata.json").read_text())
+    broken = [good, [], "metadata"]
+
+    def changed(edit):
+        metadata = copy.deepcopy(good)
+        edit(metadata)
+        broken.append(metadata)
+
+    for field in ("schema_version", "name", "version", "labels", "preprocessing"):
+        changed(lambda m, f=field: m.pop(f))
+    for field, value in [
+        ("schema_version", SCHEMA_VERSION + 1),
+        ("schema_version", "1"),
+        ("name", ""),
+        ("version", 3),
+        ("labels", []),
+        ("labels", good["labels"][:-1] + [good["labels"][0]]),  # a duplicate
+        ("labels", good["labels"][:-1] + [""]),
+        ("labels", "cat,dog"),
+        ("preprocessing", [255, 1.0, 2.0, 24.0, 250]),
+        ("preprocessing", None),
+    ]:
+        changed(lambda m, f=field, v=value: m.__setitem__(f, v))
+    for field in ("canvas_size", "resample_spacing", "rdp_epsilon", "delta_scale", "max_points"):
+        changed(lambda m, f=field: m["preprocessing"].pop(f))
+        for value in (0, -1, "24", None, 2.5, True):
+            changed(lambda m, f=field, v=value: m["preprocessing"].__setitem__(f, v))
+    return broken
+
+
+def test_browser_and_server_find_the_same_problems(tmp_path):
+    cases = variants()
+    request = tmp_path / "metadata.json"
+    request.write_text(json.dumps(cases))
+    result = subprocess.run(
+        ["node", str(PROJECT_ROOT / "model_training" / "js" / "metadata_cli.mjs"), str(request)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    browser = json.loads(result.stdout)
+    assert browser["schema_version"] == SCHEMA_VERSION
+    server = [validate_metadata(case) for case in cases]
+    # Sound: the shipped one, 2.5 for each of the four real-valued settings, an rdp_epsilon of 0.
+    assert server[0] == [] and sum(not problems for problems in server) == 6
+    assert browser["problems"] == server
