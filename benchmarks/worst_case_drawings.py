@@ -10,16 +10,14 @@ single point. Prints a table and writes benchmarks/results/worst_case_drawings.j
 
 import json
 import math
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
 from benchmarks.common import write_result
-from model_training.config import PREPROCESSING, PROJECT_ROOT
+from model_training.config import PREPROCESSING
+from model_training.node import run_node
 from model_training.strokes import MAX_INPUT_POINTS, drawing_to_stroke3
 from webapp import create_app
 
@@ -45,16 +43,7 @@ def hostile_drawings():
 
 
 def javascript_ms(drawings):
-    with tempfile.TemporaryDirectory() as scratch:
-        request = Path(scratch) / "drawings.json"
-        request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
-        result = subprocess.run(
-            ["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return [r["ms"] for r in json.loads(result.stdout)]
+    return [r["ms"] for r in run_node("strokes_cli.mjs", {"params": PREPROCESSING, "drawings": drawings})]
 
 
 def main():

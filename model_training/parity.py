@@ -11,9 +11,7 @@ server's webapp/sketch_model.py; prints them and writes JSON.
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +19,12 @@ import numpy as np
 from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
 from model_training.model_package import load_package
+from model_training.node import run_node
 from model_training.sketch_rnn import split_for_key
 from model_training.strokes import DrawingError, drawing_to_stroke3, normalize, read_ndjson
 from model_training.tfjs_model import load_tfjs_model, read_metadata
 from webapp.sketch_model import SketchModel
 
-NODE_SCRIPT = Path(__file__).resolve().parent / "js" / "predict.mjs"
 BACKENDS = ("wasm", "cpu")
 
 
@@ -51,17 +49,8 @@ def real_test_sequences(quickdraw_dir, count, preprocessing):
 
 
 def run_tfjs(model_dir, sequences, backend):
-    with tempfile.TemporaryDirectory() as scratch:
-        request, response = Path(scratch) / "request.json", Path(scratch) / "response.json"
-        request.write_text(
-            json.dumps(
-                {"model_dir": str(model_dir), "backend": backend, "sequences": [s.ravel().tolist() for s in sequences]}
-            )
-        )
-        subprocess.run(
-            ["node", str(NODE_SCRIPT), str(request), str(response)], check=True, capture_output=True, cwd=PROJECT_ROOT
-        )
-        return json.loads(response.read_text())["results"]
+    request = {"model_dir": str(model_dir), "backend": backend, "sequences": [s.ravel().tolist() for s in sequences]}
+    return run_node("predict.mjs", request)["results"]
 
 
 def agreement(probabilities, reference):

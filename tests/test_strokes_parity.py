@@ -1,11 +1,9 @@
 """static/js/strokes.js (run by node) and model_training/strokes.py agree on real raw drawings."""
 
-import json
-import subprocess
-
 import numpy as np
 
-from model_training.config import PREPROCESSING, PROJECT_ROOT
+from model_training.config import PREPROCESSING
+from model_training.node import run_node
 from model_training.strokes import drawing_to_stroke3, normalize, read_ndjson
 
 
@@ -18,15 +16,7 @@ def test_python_and_javascript_preprocess_identically(quickdraw_dir, tmp_path):
     # The same drawings shrunk into integers near the canvas's corner, timestamps kept: still raw.
     for drawing in drawings[:100]:
         drawings.append([[[round(x / 8) for x in s[0]], [round(y / 8) for y in s[1]], s[2]] for s in drawing])
-    request = tmp_path / "drawings.json"
-    request.write_text(json.dumps({"params": PREPROCESSING, "drawings": drawings}))
-    result = subprocess.run(
-        ["node", str(PROJECT_ROOT / "model_training" / "js" / "strokes_cli.mjs"), str(request)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    javascript = json.loads(result.stdout)
+    javascript = run_node("strokes_cli.mjs", {"params": PREPROCESSING, "drawings": drawings})
     for drawing, js in zip(drawings, javascript, strict=True):
         stroke3 = drawing_to_stroke3(drawing)
         assert js["stroke3"] == stroke3.tolist()

@@ -1,7 +1,7 @@
 // Runs static/js/strokes.js on drawings, for the parity test and the worst-case benchmark: reads
-// {params, drawings} JSON from the file named in argv[2], prints [{stroke3, normalized, ms}] as JSON
-// (ms: the time drawingToStroke3 and normalize took for that drawing).
-import { readFileSync } from "node:fs";
+// {params, drawings} JSON from the file named in argv[2], writes [{stroke3, normalized, ms}] as JSON to the
+// file named in argv[3] (ms: the time drawingToStroke3 and normalize took for that drawing).
+import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { drawingToStroke3, normalize } from "../../static/js/strokes.js";
 
@@ -12,4 +12,4 @@ const results = drawings.map((drawing) => {
   const normalized = Array.from(normalize(stroke3, params));
   return { stroke3, normalized, ms: performance.now() - started };
 });
-process.stdout.write(JSON.stringify(results));
+writeFileSync(process.argv[3], JSON.stringify(results));
