@@ -154,6 +154,10 @@ def metrics_are_sound(metrics):
                 and isinstance(metrics["teacher"].get("name"), str)
                 and _group_rows(metrics["teacher"].get("groups"))
                 and len(metrics["teacher"]["groups"]) == len(metrics["groups"])
+                and all(  # the model page sets the two side by side, fraction by fraction
+                    t["top1_by_fraction"].keys() == g["top1_by_fraction"].keys()
+                    for t, g in zip(metrics["teacher"]["groups"], metrics["groups"])
+                )
             )
         )
     )

@@ -145,6 +145,15 @@ def test_broken_metrics_leave_the_model_page_up_without_them(make_app, tmp_path)
     assert page.status_code == 200 and b"How well it guesses" not in page.data
 
 
+def test_teacher_figures_that_do_not_line_up_with_the_students_are_left_out(make_app, tmp_path):
+    folder = damaged_copy(tmp_path, "none")
+    metrics = json.loads((folder / "metrics.json").read_text())
+    del metrics["teacher"]["groups"][0]["top1_by_fraction"]["0.25"]
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    page = make_app(MODEL_DIR=str(folder)).test_client().get("/model")
+    assert page.status_code == 200 and b"How well it guesses" not in page.data
+
+
 # --- clients that break HTTP, on gunicorn ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
