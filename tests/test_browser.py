@@ -2,10 +2,12 @@
 
 import contextlib
 import json
+import shutil
 import time
 
 import pytest
 
+from model_training.config import MODEL_DIR
 from model_training.strokes import read_ndjson
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
@@ -167,6 +169,23 @@ def test_without_model_files_the_page_still_draws(browser, tmp_path, cat):
         assert "unavailable" in page.inner_text("main")
         draw_with_mouse(page, cat[:2])
         assert len(saved_strokes(page)) == 2
+        context.close()
+
+
+def test_a_model_description_the_page_cannot_use_is_refused_and_named(browser, tmp_path, cat):
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    metadata = json.loads((folder / "metadata.json").read_text())
+    metadata["preprocessing"]["delta_scale"] = 0  # every input row would be infinite
+    (folder / "metadata.json").write_text(json.dumps(metadata))
+    with live_server(model_dir=folder) as (url, _):
+        context = browser.new_context()
+        page = context.new_page()
+        open_page(page, url)
+        status = page.inner_text("#status")
+        assert "Predictions are unavailable" in status and "no valid 'delta_scale'" in status
+        draw_with_mouse(page, cat[:2])
+        assert len(saved_strokes(page)) == 2 and page.locator("#guesses li[data-label]").count() == 0
         context.close()
 
 
