@@ -172,7 +172,6 @@ def main(argv=None):
     metrics = {
         "test_drawings": len(test_y),
         "groups": rows,
-        "partial": {f"{int(f * 100)}%": partial_curves["all 345 categories"][i] for i, f in enumerate(FRACTIONS)},
         "per_category": per_category,
         "most_confused": confused,
         "dataset": builder.info.full_name,

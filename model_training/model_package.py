@@ -140,8 +140,6 @@ def metrics_are_sound(metrics):
         isinstance(metrics, dict)
         and _count(metrics.get("test_drawings"))
         and _group_rows(metrics.get("groups"))
-        and isinstance(metrics.get("partial"), dict)
-        and all(_fraction(v) for v in metrics["partial"].values())
         and isinstance(metrics.get("per_category"), dict)
         and all(
             isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
