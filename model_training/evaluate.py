@@ -6,7 +6,7 @@
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
 drawings, with neither), accuracy on partial drawings, and the most confused pairs. A partial drawing is
-scored as the drawing page sees it: simplified and scaled to its own bounding box (see page_prefix).
+scored as the drawing page sees it: simplified and scaled to its own bounding box (model_training.strokes.page_prefix).
 Writes metrics.json and PNG plots into --model-dir (metadata.json is export's alone).
 With --teacher, the teacher is scored on the same drawings and the same partial drawings (it is not causal:
 each is rendered whole), and metrics.json holds both, for the model page to compare.
@@ -15,7 +15,6 @@ Synthetic drawings never enter these numbers: the test split holds real drawings
 
 import argparse
 import json
-import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,7 +29,7 @@ from model_training.config import MODEL_DIR  # noqa: E402
 from model_training.data import add_dataset_arguments, prepare, split_counts  # noqa: E402
 from model_training.model import predict_last  # noqa: E402
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
-from model_training.strokes import from_stroke3, normalize, simplify, to_stroke3  # noqa: E402
+from model_training.strokes import normalize, page_prefix  # noqa: E402
 from model_training.teacher import Teacher, TeacherError, predict_prefixes  # noqa: E402
 from model_training.tfjs_model import load_tfjs_model, read_metadata  # noqa: E402
 from model_training.train import load_split  # noqa: E402
@@ -55,14 +54,6 @@ def category_groups(train_counts):
 def topk_hits(probabilities, labels, k):
     top = np.argsort(-probabilities, axis=1)[:, :k]
     return (top == labels[:, None]).any(axis=1)
-
-
-def page_prefix(stroke3, fraction, preprocessing):
-    """What the drawing page gives the model once the first `fraction` of a drawing's points are drawn: the
-    partial drawing simplified and scaled to its own bounding box, as static/js/strokes.js does for every
-    update (not a cut of the whole drawing's input, which knows the final size), then normalised."""
-    drawn = stroke3[: max(1, math.ceil(fraction * len(stroke3)))]
-    return normalize(to_stroke3(simplify(from_stroke3(drawn), preprocessing)), preprocessing)
 
 
 def group_rows(by_fraction, labels, groups):
@@ -151,7 +142,7 @@ def main(argv=None):
     preprocessing = read_metadata(args.model_dir)["preprocessing"]  # the model's own, as the pages use it
     builder = prepare(args, preprocessing)
     model = load_tfjs_model(args.model_dir)
-    test_strokes, test_y, test_synthetic = load_split(builder, "test", real_only=True, transform=np.asarray)
+    test_strokes, test_y, test_synthetic = load_split(builder, "test", real_only=True)
     assert not test_synthetic.any()
     inputs = {f: [page_prefix(s, f, preprocessing) for s in test_strokes] for f in FRACTIONS if f < 1}
     inputs[1.0] = [normalize(s, preprocessing) for s in test_strokes]

@@ -10,7 +10,6 @@ maximum points, version, training data counts and (after `model_training.evaluat
 
 import argparse
 import datetime
-import functools
 import hashlib
 import json
 import shutil
@@ -59,8 +58,8 @@ def main(argv=None):
     if builder.info.full_name != dataset:
         print(f"error: the run trained on {dataset}, its flags now make {builder.info.full_name}", file=sys.stderr)
         return 2
-    as_rows = functools.partial(normalize, params=run.preprocessing)
-    val_x, val_y, _ = load_split(builder, "validation", real_only=True, transform=as_rows)
+    val_strokes, val_y, _ = load_split(builder, "validation", real_only=True)
+    val_x = [normalize(s, run.preprocessing) for s in val_strokes]
     reference = top1(model, val_x, val_y)
     print(f"float32 validation top-1: {reference:.4f} on {len(val_y)} real drawings")
 

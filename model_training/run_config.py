@@ -42,6 +42,8 @@ class RunConfig:
     category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
     no_augment: bool = False
     last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
+    # share of drawings shown as the page shows a drawing in progress: a prefix scaled to its own box
+    page_prefixes: float = 0.5
     # distillation (teacher is the path given; None trains on the labels alone)
     teacher: str | None = None
     teacher_weight: float = 0.7

@@ -261,3 +261,11 @@ def normalize(stroke3, params=PREPROCESSING):
     out[:, :2] = s[:, :2] / params["delta_scale"]
     out[:, 2] = s[:, 2]
     return out
+
+
+def page_prefix(stroke3, fraction, params=PREPROCESSING):
+    """The model input the drawing page makes once the first `fraction` of a simplified drawing's points are
+    drawn: the partial drawing simplified and scaled to its own bounding box, as static/js/strokes.js does
+    for every update, then normalised. (Not a cut of the whole drawing's input: that knows the final size.)"""
+    drawn = np.asarray(stroke3)[: max(1, math.ceil(fraction * len(stroke3)))]
+    return normalize(to_stroke3(simplify(from_stroke3(drawn), params)), params)

@@ -15,13 +15,15 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
 - augmentation: random rotation, anisotropic scale, point jitter and stroke dropout;
+- page prefixes: --page-prefixes of the drawings are shown as the drawing page shows a drawing in
+  progress: its first 20-100% of points, simplified and scaled to their own box (strokes.page_prefix).
+  A cut of the whole drawing's input lies in the final drawing's frame, which the page never knows;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
   output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions).
   The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
 """
 
 import argparse
-import functools
 import json
 import math
 import os
@@ -36,13 +38,15 @@ from tqdm import tqdm
 
 from model_training.config import PREPROCESSING, PROJECT_ROOT
 from model_training.data import add_dataset_arguments, prepare
-from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_steps
+from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_last
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
-from model_training.strokes import normalize
+from model_training.strokes import normalize, page_prefix
 from model_training.teacher import Teacher, TeacherError, prefix_ends
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
+# A page prefix keeps this much of its drawing at least: shorter ones say too little to learn from.
+PAGE_PREFIX_MIN_FRACTION = 0.2
 
 
 def parse_args(argv):
@@ -52,7 +56,7 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "default")
     for name in ("steps", "batch_size", "warmup_steps", "eval_every", "seed"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(RunConfig, name))
-    for name in ("lr", "clipnorm", "real_boost", "category_power"):
+    for name in ("lr", "clipnorm", "real_boost", "category_power", "page_prefixes"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(RunConfig, name))
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument(
@@ -107,14 +111,13 @@ def parse_args(argv):
 
 
 # --- data ---------------------------------------------------------------------------------------------
-def load_split(builder, split, real_only=False, transform=normalize):
-    """A split in memory: sequences (normalised float32 ones, unless `transform` says otherwise), labels,
-    synthetic flags."""
+def load_split(builder, split, real_only=False):
+    """A split in memory: its simplified stroke-3 sequences (int16), labels, synthetic flags."""
     sequences, labels, synthetic = [], [], []
     for example in builder.as_dataset(split=split).as_numpy_iterator():
         if real_only and example["synthetic"]:
             continue
-        sequences.append(transform(example["strokes"]))
+        sequences.append(example["strokes"])
         labels.append(example["label"])
         synthetic.append(example["synthetic"])
     return sequences, np.array(labels, dtype=np.int32), np.array(synthetic, dtype=bool)
@@ -162,6 +165,22 @@ def step_weights(lengths, last_weight):
     return weights
 
 
+def shown_fractions(count, rng, run):
+    """How much of each of `count` drawings the model is shown: 1.0 (whole), or with probability
+    run.page_prefixes a fraction from PAGE_PREFIX_MIN_FRACTION to 1, shown as the page frames it."""
+    prefix = rng.random(count) < run.page_prefixes
+    return np.where(prefix, rng.uniform(PAGE_PREFIX_MIN_FRACTION, 1.0, count), 1.0)
+
+
+def training_input(stroke3, fraction, rng, run):
+    """One simplified drawing as the model is shown it in training: whole or a page prefix, augmented."""
+    if fraction < 1.0:
+        s = page_prefix(stroke3, fraction, run.preprocessing)
+    else:
+        s = normalize(stroke3, run.preprocessing)
+    return s if run.no_augment else augment(s, rng, run.preprocessing["delta_scale"])
+
+
 def batches(sequences, labels, probabilities, run, first_batch):
     """Deterministic stream of (inputs, labels, weights, prefix ends) batches from batch index `first_batch` on.
 
@@ -174,15 +193,17 @@ def batches(sequences, labels, probabilities, run, first_batch):
     while True:
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
-        picked = picked[np.argsort(lengths[picked], kind="stable")]
-        chunks = np.split(picked, POOL_BATCHES)
+        fractions = shown_fractions(pool_size, rng, run)
+        # Grouped by about the length shown (a page prefix is simplified anew, so give or take a few points).
+        order = np.argsort(np.ceil(fractions * lengths[picked]), kind="stable")
+        picked, fractions = picked[order], fractions[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:
-            delta_scale = run.preprocessing["delta_scale"]
-            chosen = [sequences[i] if run.no_augment else augment(sequences[i], rng, delta_scale) for i in chunks[j]]
-            batch, batch_lengths = pad_batch(chosen)
+            chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
+            shown = [training_input(sequences[i], f, rng, run) for i, f in zip(picked[chunk], fractions[chunk])]
+            batch, batch_lengths = pad_batch(shown)
             yield (
                 batch,
-                labels[chunks[j]],
+                labels[picked[chunk]],
                 step_weights(batch_lengths, run.last_weight),
                 prefix_ends(batch_lengths, run.teacher_fractions),
             )
@@ -190,12 +211,17 @@ def batches(sequences, labels, probabilities, run, first_batch):
 
 
 # --- evaluation during training -----------------------------------------------------------------------
-def validation_metrics(model, sequences, labels):
-    """Top-1 on whole drawings and on the first half of each drawing (real validation drawings)."""
-    steps = predict_steps(model, sequences)
-    full = np.array([p[-1].argmax() for p in steps])
-    half = np.array([p[max(1, math.ceil(0.5 * len(p))) - 1].argmax() for p in steps])
-    return {"val_top1": float((full == labels).mean()), "val_top1_half": float((half == labels).mean())}
+def validation_inputs(sequences, preprocessing):
+    """The real validation drawings as the page shows them whole and half drawn."""
+    return {
+        "val_top1": [normalize(s, preprocessing) for s in sequences],
+        "val_top1_half": [page_prefix(s, 0.5, preprocessing) for s in sequences],
+    }
+
+
+def validation_metrics(model, inputs, labels):
+    """Top-1 on each of validation_inputs' sets."""
+    return {name: float((predict_last(model, x).argmax(axis=1) == labels).mean()) for name, x in inputs.items()}
 
 
 # --- the loss -----------------------------------------------------------------------------------------
@@ -270,9 +296,9 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"loading {builder.info.full_name} ...", flush=True)
-    as_rows = functools.partial(normalize, params=run.preprocessing)
-    train_x, train_y, train_synthetic = load_split(builder, "train", transform=as_rows)
-    val_x, val_y, _ = load_split(builder, "validation", real_only=True, transform=as_rows)
+    train_x, train_y, train_synthetic = load_split(builder, "train")
+    val_x, val_y, _ = load_split(builder, "validation", real_only=True)
+    val_inputs = validation_inputs(val_x, run.preprocessing)
     probabilities = sampling_weights(train_y, train_synthetic, run.category_power, run.real_boost)
     counts = {
         "train_real": int((~train_synthetic).sum()),
@@ -354,7 +380,7 @@ def main(argv=None):
             progress.set_postfix(loss=f"{np.mean(running):.3f}")
             running = []
         if (i + 1) % run.eval_every == 0 or i + 1 == run.steps:
-            metrics = validation_metrics(model, val_x, val_y)
+            metrics = validation_metrics(model, val_inputs, val_y)
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
             progress.write(
                 f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f}, first half {metrics['val_top1_half']:.3f}"

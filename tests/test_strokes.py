@@ -12,6 +12,7 @@ from model_training.strokes import (
     drawing_to_stroke3,
     from_stroke3,
     normalize,
+    page_prefix,
     parse_ndjson_line,
     simplify,
     to_stroke3,
@@ -135,8 +136,6 @@ def test_simplifier_agrees_with_googles_simplified_drawings(quickdraw_dir):
 
 
 def test_a_partial_drawing_is_scored_as_the_page_sees_it():
-    from model_training.evaluate import page_prefix
-
     drawing = to_stroke3([[[0, 50], [0, 0]], [[200, 255], [200, 255]]])  # a short line, then one far away
     half = page_prefix(drawing, 0.5, PREPROCESSING)  # only the short line is drawn so far
     xs = np.cumsum(half[:, 0] * PREPROCESSING["delta_scale"])

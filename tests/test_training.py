@@ -80,3 +80,40 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         "training_curves.png",
     }
     assert "metrics" not in json.loads((model_dir / "metadata.json").read_text())  # metrics.json is their one home
+
+
+def test_page_prefixes_are_framed_as_the_page_frames_them():
+    import dataclasses
+
+    import numpy as np
+
+    from model_training.config import PREPROCESSING
+    from model_training.model import QUICK_MODEL_CONFIG
+    from model_training.run_config import RunConfig
+    from model_training.strokes import normalize, to_stroke3
+    from model_training.train import batches
+
+    zigzag = [[5 * i for i in range(11)], [10 * (i % 2) for i in range(11)]]
+    drawing = to_stroke3([zigzag, [[200, 255], [200, 255]]])  # a small zigzag, then a line far away
+    run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=4, no_augment=True)
+
+    def first_batch(page_prefixes):
+        stream = batches(
+            [drawing], np.zeros(1, np.int32), np.ones(1), dataclasses.replace(run, page_prefixes=page_prefixes), 0
+        )
+        return next(stream)
+
+    whole, labels, weights, ends = first_batch(0.0)
+    assert all(np.array_equal(row, normalize(drawing)) for row in whole)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
+    assert (ends[:, -1] == len(drawing) - 1).all()  # the teacher labels what the student is shown
+
+    prefixes, _, weights, ends = first_batch(1.0)
+    shown = (weights > 0).sum(axis=1)
+    assert (shown < len(drawing)).any()  # cut short of the whole drawing ...
+    for row, n in zip(prefixes, shown):
+        xs = np.cumsum(row[:n, 0]) * PREPROCESSING["delta_scale"]
+        ys = np.cumsum(row[:n, 1]) * PREPROCESSING["delta_scale"]
+        # ... and scaled to its own box, as the page does (the zigzag alone spans 50 of 255 in the whole)
+        assert max(np.ptp(xs), np.ptp(ys)) == pytest.approx(PREPROCESSING["canvas_size"])
+    assert (ends[:, -1] == shown - 1).all()
