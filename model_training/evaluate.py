@@ -90,7 +90,7 @@ def plot_training_curves(history, path):
     left.set(title="Training loss", xlabel="step", ylabel="weighted cross-entropy")
     steps = [h["step"] for h in history["validation"]]
     right.plot(steps, [h["val_top1"] for h in history["validation"]], label="whole drawing")
-    right.plot(steps, [h["val_top1_half"] for h in history["validation"]], label="first half")
+    right.plot(steps, [h["val_top1_half"] for h in history["validation"]], label="first half, as the page frames it")
     right.set(title="Validation top-1 (real drawings)", xlabel="step", ylim=(0, 1))
     right.legend()
     figure.tight_layout()

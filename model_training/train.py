@@ -17,7 +17,7 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - augmentation: random rotation, anisotropic scale, point jitter and stroke dropout;
 - page prefixes: --page-prefixes of the drawings are shown as the drawing page shows a drawing in
   progress: its first 20-100% of points, simplified and scaled to their own box (strokes.page_prefix).
-  A cut of the whole drawing's input lies in the final drawing's frame, which the page never knows;
+  (A cut of the whole drawing's input would lie in the finished drawing's frame, which the page never knows.)
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
   output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions).
   The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
@@ -49,21 +49,32 @@ POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding sta
 PAGE_PREFIX_MIN_FRACTION = 0.2
 
 
+def add_setting(parser, name, kind, help=None):
+    """A flag for the RunConfig field `name`, with the field's default."""
+    parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=getattr(RunConfig, name), help=help)
+
+
 def parse_args(argv):
     """The command line; every run setting's default is RunConfig's (model_training/run_config.py)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "runs" / "default")
     for name in ("steps", "batch_size", "warmup_steps", "eval_every", "seed"):
-        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(RunConfig, name))
-    for name in ("lr", "clipnorm", "real_boost", "category_power", "page_prefixes"):
-        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(RunConfig, name))
+        add_setting(parser, name, int)
+    for name in ("lr", "clipnorm", "real_boost", "category_power"):
+        add_setting(parser, name, float)
     parser.add_argument("--no-augment", action="store_true")
-    parser.add_argument(
-        "--last-weight",
-        type=float,
-        default=RunConfig.last_weight,
-        help="share of the loss on the last point; the rest is spread over every point (1: last only)",
+    add_setting(
+        parser,
+        "last_weight",
+        float,
+        "share of the loss on the last point; the rest is spread over every point (1: last only)",
+    )
+    add_setting(
+        parser,
+        "page_prefixes",
+        float,
+        "share of drawings shown part drawn, as the drawing page frames them (strokes.page_prefix)",
     )
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument(
@@ -82,15 +93,13 @@ def parse_args(argv):
         default=None,
         help="a bitmap teacher's Keras file (class_names.txt beside it) to distil from",
     )
-    parser.add_argument(
-        "--teacher-weight",
-        type=float,
-        default=RunConfig.teacher_weight,
-        help="share of each point's target taken from the teacher; the rest is the true label",
+    add_setting(
+        parser,
+        "teacher_weight",
+        float,
+        "share of each point's target taken from the teacher; the rest is the true label",
     )
-    parser.add_argument(
-        "--temperature", type=float, default=RunConfig.temperature, help="softens the teacher's distribution"
-    )
+    add_setting(parser, "temperature", float, "softens the teacher's distribution")
     parser.add_argument(
         "--teacher-fractions",
         type=str,
