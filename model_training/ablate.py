@@ -54,19 +54,23 @@ def main(argv=None):
         subprocess.run(command, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
         history = json.loads((out / "history.json").read_text())
         best = max(history["validation"], key=lambda h: h["val_top1"])
-        results[name] = {"val_top1": best["val_top1"], "val_top1_half": best["val_top1_half"], "args": VARIANTS[name]}
-        print(f"   validation top-1 {best['val_top1']:.3f}, first half {best['val_top1_half']:.3f}", flush=True)
+        results[name] = {
+            "val_top1": best["val_top1"],
+            "val_top1_page_half": best["val_top1_page_half"],
+            "args": VARIANTS[name],
+        }
+        print(f"   validation top-1 {best['val_top1']:.3f}, first half {best['val_top1_page_half']:.3f}", flush=True)
 
     base = results.get("baseline")
     print(f"\n{'variant':<36}{'top-1':>8}{'half':>8}{'Δ top-1':>10}{'Δ half':>9}")
     for name, r in results.items():
         delta = (
             f"{(r['val_top1'] - base['val_top1']) * 100:>+9.1f}p"
-            f"{(r['val_top1_half'] - base['val_top1_half']) * 100:>+8.1f}p"
+            f"{(r['val_top1_page_half'] - base['val_top1_page_half']) * 100:>+8.1f}p"
             if base
             else ""
         )
-        print(f"{name:<36}{r['val_top1']:>8.3f}{r['val_top1_half']:>8.3f}{delta}")
+        print(f"{name:<36}{r['val_top1']:>8.3f}{r['val_top1_page_half']:>8.3f}{delta}")
     path = PROJECT_ROOT / "benchmarks" / "results" / "ablation.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"steps": args.steps, "results": results}, indent=2) + "\n")

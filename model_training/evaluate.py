@@ -36,6 +36,12 @@ from model_training.train import load_split  # noqa: E402
 
 MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
+# The first-half curves runs record: scaled to its own box as the page does, or (older runs) a cut of the
+# whole drawing's input, which knows the finished drawing's size.
+HALF_CURVES = {
+    "val_top1_page_half": "first half, as the page frames it",
+    "val_top1_half": "first half, cut from the whole drawing",
+}
 
 
 def category_groups(train_counts):
@@ -90,7 +96,9 @@ def plot_training_curves(history, path):
     left.set(title="Training loss", xlabel="step", ylabel="weighted cross-entropy")
     steps = [h["step"] for h in history["validation"]]
     right.plot(steps, [h["val_top1"] for h in history["validation"]], label="whole drawing")
-    right.plot(steps, [h["val_top1_half"] for h in history["validation"]], label="first half, as the page frames it")
+    for key, label in HALF_CURVES.items():
+        if key in history["validation"][0]:
+            right.plot(steps, [h[key] for h in history["validation"]], label=label)
     right.set(title="Validation top-1 (real drawings)", xlabel="step", ylim=(0, 1))
     right.legend()
     figure.tight_layout()
