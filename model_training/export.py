@@ -21,7 +21,7 @@ from tensorflowjs.converters import save_keras_model
 
 from model_training.config import MODEL_DIR
 from model_training.data import prepare
-from model_training.model import build_model, predict_last
+from model_training.model import build_model, top1
 from model_training.model_package import SCHEMA_VERSION, sha256_of
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
@@ -30,10 +30,6 @@ from model_training.tfjs_model import load_tfjs_model
 from model_training.train import load_split
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
-
-
-def top1(model, sequences, labels):
-    return float((predict_last(model, sequences).argmax(axis=1) == labels).mean())
 
 
 def convert(model, out_dir, dtype):

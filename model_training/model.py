@@ -78,3 +78,8 @@ def predict_steps(model, sequences, batch_size=256):
 def predict_last(model, sequences, batch_size=256):
     """Whole-drawing probabilities: the output at each sequence's last point, (n, num_classes)."""
     return np.stack([steps[-1] for steps in predict_steps(model, sequences, batch_size)])
+
+
+def top1(model, sequences, labels):
+    """The share of sequences whose whole-drawing guess is their label."""
+    return float((predict_last(model, sequences).argmax(axis=1) == labels).mean())

@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from model_training.config import PREPROCESSING, PROJECT_ROOT
 from model_training.data import add_dataset_arguments, prepare
-from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_last
+from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, top1
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize, page_prefix
@@ -177,7 +177,10 @@ def step_weights(lengths, last_weight):
 
 def shown_fractions(count, rng, run):
     """How much of each of `count` drawings the model is shown: 1.0 (whole), or with probability
-    run.page_prefixes a fraction from PAGE_PREFIX_MIN_FRACTION to 1, shown as the page frames it."""
+    run.page_prefixes a fraction from PAGE_PREFIX_MIN_FRACTION to 1, shown as the page frames it.
+    Without page prefixes nothing is drawn from `rng`, so such runs see the data they saw before the option."""
+    if not run.page_prefixes:
+        return np.ones(count)
     prefix = rng.random(count) < run.page_prefixes
     return np.where(prefix, rng.uniform(PAGE_PREFIX_MIN_FRACTION, 1.0, count), 1.0)
 
@@ -231,7 +234,7 @@ def validation_inputs(sequences, preprocessing):
 
 def validation_metrics(model, inputs, labels):
     """Top-1 on each of validation_inputs' sets."""
-    return {name: float((predict_last(model, x).argmax(axis=1) == labels).mean()) for name, x in inputs.items()}
+    return {name: top1(model, x, labels) for name, x in inputs.items()}
 
 
 # --- the loss -----------------------------------------------------------------------------------------
