@@ -17,11 +17,11 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - augmentation: random rotation, anisotropic scale, point jitter and stroke dropout;
 - page prefixes (off by default): --page-prefixes of the drawings are shown as the drawing page shows a
   drawing in progress: its first 20-100% of points, simplified and scaled to their own box
-  (strokes.page_prefix), where a cut of the whole drawing's input would know the finished drawing's size.
-  At 0.5 with the teacher: -1.1 points of validation top-1 whole, -0.6 half drawn (README);
+  (strokes.page_prefix), where a cut of the whole drawing's input would know the finished drawing's size;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
-  output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions).
-  The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
+  output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions); for a
+  page prefix, on the whole drawing it is part of. The teacher runs in the input pipeline, overlapped
+  with the training step; it is never exported.
 """
 
 import argparse
@@ -117,6 +117,9 @@ def parse_args(argv):
     args.teacher_fractions = tuple(sorted(float(f) for f in args.teacher_fractions.split(",")))
     if not args.teacher_fractions or args.teacher_fractions[-1] != 1.0 or args.teacher_fractions[0] <= 0:
         parser.error("--teacher-fractions must be fractions in (0, 1] ending with 1.0")
+    if args.page_prefixes and len(args.teacher_fractions) > 1:
+        # A page prefix is simplified anew, so its points are not the whole drawing's: no prefix maps onto them.
+        parser.error("--page-prefixes takes the teacher on the whole drawing: leave --teacher-fractions at 1.0")
     return args
 
 
@@ -186,16 +189,24 @@ def shown_fractions(count, rng, run):
 
 
 def training_input(stroke3, fraction, rng, run):
-    """One simplified drawing as the model is shown it in training: whole or a page prefix, augmented."""
+    """One simplified drawing as training shows it: (the student's input, the teacher's input).
+
+    The drawing is augmented whole, and the teacher sees all of it. The student sees it whole too, or, for a
+    fraction below 1, as the page would show that augmented drawing part drawn (strokes.page_prefix: its first
+    points simplified and scaled to their own box). A prefix's target is then the teacher's view of the whole
+    drawing, what the drawing will become: on prefixes themselves the teacher is mostly wrong (README).
+    """
+    whole = normalize(stroke3, run.preprocessing)
+    if not run.no_augment:
+        whole = augment(whole, rng, run.preprocessing["delta_scale"])
     if fraction < 1.0:
-        s = page_prefix(stroke3, fraction, run.preprocessing)
-    else:
-        s = normalize(stroke3, run.preprocessing)
-    return s if run.no_augment else augment(s, rng, run.preprocessing["delta_scale"])
+        return page_prefix(whole * run.preprocessing["delta_scale"], fraction, run.preprocessing), whole
+    return whole, whole
 
 
 def batches(sequences, labels, probabilities, run, first_batch):
-    """Deterministic stream of (inputs, labels, weights, prefix ends) batches from batch index `first_batch` on.
+    """Deterministic stream of (inputs, labels, weights, teacher inputs, teacher prefix ends) batches from
+    batch index `first_batch` on (training_input says what the student and the teacher are shown).
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
@@ -212,13 +223,17 @@ def batches(sequences, labels, probabilities, run, first_batch):
         picked, fractions = picked[order], fractions[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
-            shown = [training_input(sequences[i], f, rng, run) for i, f in zip(picked[chunk], fractions[chunk])]
+            shown, whole = zip(
+                *(training_input(sequences[i], f, rng, run) for i, f in zip(picked[chunk], fractions[chunk]))
+            )
             batch, batch_lengths = pad_batch(shown)
+            teacher_batch, teacher_lengths = pad_batch(whole)
             yield (
                 batch,
                 labels[picked[chunk]],
                 step_weights(batch_lengths, run.last_weight),
-                prefix_ends(batch_lengths, run.teacher_fractions),
+                teacher_batch,
+                prefix_ends(teacher_lengths, run.teacher_fractions),
             )
         pool_index, skip = pool_index + 1, 0
 
@@ -364,10 +379,13 @@ def main(argv=None):
             tf.TensorSpec((None, None, 3), tf.float32),
             tf.TensorSpec((None,), tf.int32),
             tf.TensorSpec((None, None), tf.float32),
+            tf.TensorSpec((None, None, 3), tf.float32),
             tf.TensorSpec((None, None), tf.int32),
         ),
     )
-    dataset = dataset.map(lambda x, y, w, ends: (x, y, w, ends, teacher_log_probabilities(teacher, x, ends, run)))
+    dataset = dataset.map(
+        lambda x, y, w, teacher_x, ends: (x, y, w, ends, teacher_log_probabilities(teacher, teacher_x, ends, run))
+    )
     dataset = dataset.prefetch(4)
     stream = iter(strategy.experimental_distribute_dataset(dataset))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)

@@ -82,7 +82,7 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     assert "metrics" not in json.loads((model_dir / "metadata.json").read_text())  # metrics.json is their one home
 
 
-def test_page_prefixes_are_framed_as_the_page_frames_them():
+def test_page_prefixes_are_framed_as_the_page_frames_them_and_targeted_by_the_whole_drawing():
     import dataclasses
 
     import numpy as np
@@ -103,12 +103,13 @@ def test_page_prefixes_are_framed_as_the_page_frames_them():
         )
         return next(stream)
 
-    whole, labels, weights, ends = first_batch(0.0)
+    whole, labels, weights, teacher_inputs, ends = first_batch(0.0)
     assert all(np.array_equal(row, normalize(drawing)) for row in whole)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
-    assert (ends[:, -1] == len(drawing) - 1).all()  # the teacher labels what the student is shown
+    np.testing.assert_array_equal(teacher_inputs, whole)  # the teacher labels what the student is shown
+    assert (ends[:, -1] == len(drawing) - 1).all()
 
-    prefixes, _, weights, ends = first_batch(1.0)
+    prefixes, _, weights, teacher_inputs, ends = first_batch(1.0)
     shown = (weights > 0).sum(axis=1)
     assert (shown < len(drawing)).any()  # cut short of the whole drawing ...
     for row, n in zip(prefixes, shown):
@@ -116,4 +117,13 @@ def test_page_prefixes_are_framed_as_the_page_frames_them():
         ys = np.cumsum(row[:n, 1]) * PREPROCESSING["delta_scale"]
         # ... and scaled to its own box, as the page does (the zigzag alone spans 50 of 255 in the whole)
         assert max(np.ptp(xs), np.ptp(ys)) == pytest.approx(PREPROCESSING["canvas_size"])
-    assert (ends[:, -1] == shown - 1).all()
+    # The teacher's target for a prefix is what the drawing will become: it sees the whole drawing.
+    assert all(np.array_equal(row, normalize(drawing)) for row in teacher_inputs)
+    assert (ends[:, -1] == len(drawing) - 1).all()
+
+
+def test_page_prefixes_with_teacher_prefixes_are_refused():
+    from model_training.train import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--page-prefixes", "0.5", "--teacher-fractions", "0.5,1.0"])
