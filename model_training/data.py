@@ -28,6 +28,7 @@ from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, Sketch
 from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_of
 
 SPLITS = ("train", "validation", "test")
+MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
 # The flags of add_dataset_arguments: a run records them (model_training.run_config) to rebuild its dataset.
 DATASET_FLAGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
 
@@ -112,6 +113,19 @@ def split_counts(builder):
             counts[split][CATEGORIES[label], bool(synthetic)] += 1
             contributed[split] += key_id.startswith(CONTRIBUTION_KEY_PREFIX.encode())
     return counts, contributed
+
+
+def category_groups(train_counts):
+    """Category masks from the training split's Counter((category, synthetic) -> drawings). The first two
+    overlap (five well-covered categories also have synthetic drawings); the third is every category in neither."""
+    real = np.array([train_counts[c, False] for c in CATEGORIES])
+    synthetic = np.array([train_counts[c, True] for c in CATEGORIES]) > 0
+    many = real >= MANY_REAL
+    return {
+        f"many real drawings (>= {MANY_REAL})": many,
+        "with synthetic drawings": synthetic,
+        "only a few real drawings": ~many & ~synthetic,
+    }
 
 
 def print_summary(counts, contributed):

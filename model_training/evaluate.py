@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from model_training.config import MODEL_DIR  # noqa: E402
-from model_training.data import add_dataset_arguments, prepare, split_counts  # noqa: E402
+from model_training.data import add_dataset_arguments, category_groups, prepare, split_counts  # noqa: E402
 from model_training.model import predict_last  # noqa: E402
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
 from model_training.strokes import normalize, page_prefix  # noqa: E402
@@ -34,7 +34,6 @@ from model_training.teacher import Teacher, TeacherError, predict_prefixes  # no
 from model_training.tfjs_model import load_tfjs_model, read_metadata  # noqa: E402
 from model_training.train import load_split  # noqa: E402
 
-MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
 # The first-half curves runs record: scaled to its own box as the page does, or (older runs) a cut of the
 # whole drawing's input, which knows the finished drawing's size.
@@ -42,19 +41,6 @@ HALF_CURVES = {
     "val_top1_page_half": "first half, as the page frames it",
     "val_top1_half": "first half, cut from the whole drawing",
 }
-
-
-def category_groups(train_counts):
-    """Category masks from the training data each had. The first two overlap (five well-covered categories
-    also have synthetic drawings); the third is every category in neither."""
-    real = np.array([train_counts["train"][c, False] for c in CATEGORIES])
-    synthetic = np.array([train_counts["train"][c, True] for c in CATEGORIES]) > 0
-    many = real >= MANY_REAL
-    return {
-        f"many real drawings (>= {MANY_REAL})": many,
-        "with synthetic drawings": synthetic,
-        "only a few real drawings": ~many & ~synthetic,
-    }
 
 
 def topk_hits(probabilities, labels, k):
@@ -156,7 +142,8 @@ def main(argv=None):
     inputs[1.0] = [normalize(s, preprocessing) for s in test_strokes]
     by_fraction = {f: predict_last(model, sequences) for f, sequences in inputs.items()}
     full = by_fraction[1.0]
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
+    train_counts = split_counts(builder)[0]["train"]
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
     rows = group_rows(by_fraction, test_y, groups)
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 

@@ -41,9 +41,12 @@ class RunConfig:
     real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
     category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
     no_augment: bool = False
+    # share of drawings whose strokes are drawn in a random order, each either way: the same picture drawn
+    # another way, so the teacher's target stands (measurements in README, "Training choices")
+    reorder_strokes: float = 0.0
     last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
-    # share of drawings shown as the page shows a drawing in progress: a prefix scaled to its own box
-    # (0.5, measured at full length with the teacher: -1.1 points whole, -0.6 half drawn; see README)
+    # share of drawings shown as the page shows a drawing in progress: a prefix scaled to its own box, its
+    # target the teacher's view of the whole drawing (measurements in README, "Training choices")
     page_prefixes: float = 0.0
     # distillation (teacher is the path given; None trains on the labels alone)
     teacher: str | None = None

@@ -141,8 +141,8 @@ def predict_prefixes(teacher, sequences, fractions, batch_size=128):
 
 
 def main(argv=None):
-    from model_training.data import add_dataset_arguments, prepare, split_counts
-    from model_training.evaluate import FRACTIONS, category_groups, group_rows, print_rows
+    from model_training.data import add_dataset_arguments, category_groups, prepare, split_counts
+    from model_training.evaluate import FRACTIONS, group_rows, print_rows
     from model_training.train import load_split
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -161,7 +161,8 @@ def main(argv=None):
     builder = prepare(args)
     x, y, _ = load_split(builder, args.split, real_only=True)
     prefixes = predict_prefixes(teacher, x, FRACTIONS)
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(split_counts(builder)[0])}
+    train_counts = split_counts(builder)[0]["train"]
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
     print(f"teacher {args.teacher.name}, rendering {rendering}")
     print_rows(
         f"{args.split} split, real drawings",

@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,8 @@ import tf_keras as keras
 from tqdm import tqdm
 
 from model_training.config import PREPROCESSING, PROJECT_ROOT
-from model_training.data import add_dataset_arguments, prepare
-from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, top1
+from model_training.data import add_dataset_arguments, category_groups, prepare
+from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_last
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize, page_prefix
@@ -70,6 +71,12 @@ def parse_args(argv):
         "last_weight",
         float,
         "share of the loss on the last point; the rest is spread over every point (1: last only)",
+    )
+    add_setting(
+        parser,
+        "reorder_strokes",
+        float,
+        "share of drawings whose strokes are shown in a random order, each drawn either way",
     )
     add_setting(
         parser,
@@ -146,9 +153,24 @@ def sampling_weights(labels, synthetic, category_power, real_boost):
     return probabilities / probabilities.sum()
 
 
-def augment(sequence, rng, delta_scale):
-    """Random rotation, anisotropic scale, point jitter (half a pixel, in units of delta_scale), stroke
-    dropout; offsets stay consistent."""
+def reorder_strokes(sequence, rng):
+    """The same picture drawn another way: its strokes in a random order, each drawn forwards or backwards.
+    A bitmap teacher sees the very same image, so its target stands; the student learns that people draw a
+    category's parts in many orders, which a few dozen drawings of a category do not show it."""
+    points = np.cumsum(sequence[:, :2], axis=0)
+    ends = np.flatnonzero(sequence[:, 2] == 1) + 1
+    strokes = np.split(points, ends[ends < len(points)])
+    strokes = [strokes[k][::-1] if rng.random() < 0.5 else strokes[k] for k in rng.permutation(len(strokes))]
+    points = np.concatenate(strokes)
+    s = np.zeros_like(sequence)
+    s[:, :2] = np.diff(points, axis=0, prepend=np.zeros((1, 2), points.dtype))
+    s[np.cumsum([len(stroke) for stroke in strokes]) - 1, 2] = 1
+    return s
+
+
+def augment(sequence, rng, run):
+    """Stroke dropout, with probability run.reorder_strokes a new stroke order (reorder_strokes), then random
+    rotation, anisotropic scale and point jitter (half a pixel); offsets stay consistent."""
     s = sequence.copy()
     pen_ends = np.flatnonzero(s[:, 2] == 1)
     if len(pen_ends) > 1 and rng.random() < 0.3:
@@ -158,12 +180,15 @@ def augment(sequence, rng, delta_scale):
         end = pen_ends[k] + 1
         s[end, :2] += s[start:end, :2].sum(axis=0)
         s = np.delete(s, np.s_[start:end], axis=0)
+    # Without reordering nothing more is drawn from `rng`, so such runs see the data they saw before the option.
+    if run.reorder_strokes and rng.random() < run.reorder_strokes:
+        s = reorder_strokes(s, rng)
     angle = rng.normal(0.0, 0.15)
     scale = rng.uniform(0.75, 1.25, size=2)
     cos, sin = math.cos(angle), math.sin(angle)
     matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * scale.astype(np.float32)
     s[:, :2] = s[:, :2] @ matrix.T
-    s[:, :2] += rng.normal(0.0, 0.5 / delta_scale, size=(len(s), 2)).astype(np.float32)
+    s[:, :2] += rng.normal(0.0, 0.5 / run.preprocessing["delta_scale"], size=(len(s), 2)).astype(np.float32)
     return s
 
 
@@ -198,7 +223,7 @@ def training_input(stroke3, fraction, rng, run):
     """
     whole = normalize(stroke3, run.preprocessing)
     if not run.no_augment:
-        whole = augment(whole, rng, run.preprocessing["delta_scale"])
+        whole = augment(whole, rng, run)
     if fraction < 1.0:
         return page_prefix(whole * run.preprocessing["delta_scale"], fraction, run.preprocessing), whole
     return whole, whole
@@ -247,9 +272,16 @@ def validation_inputs(sequences, preprocessing):
     }
 
 
-def validation_metrics(model, inputs, labels):
-    """Top-1 on each of validation_inputs' sets."""
-    return {name: top1(model, x, labels) for name, x in inputs.items()}
+def validation_metrics(model, inputs, labels, groups):
+    """Top-1 on each of validation_inputs' sets, and on whole drawings per category group (data.category_groups)."""
+    metrics = {}
+    for name, sequences in inputs.items():
+        right = predict_last(model, sequences).argmax(axis=1) == labels
+        metrics[name] = float(right.mean())
+        if name == "val_top1":
+            in_group = {group: members[labels] for group, members in groups.items()}
+            metrics["val_top1_by_group"] = {g: float(right[m].mean()) for g, m in in_group.items() if m.any()}
+    return metrics
 
 
 # --- the loss -----------------------------------------------------------------------------------------
@@ -327,6 +359,7 @@ def main(argv=None):
     train_x, train_y, train_synthetic = load_split(builder, "train")
     val_x, val_y, _ = load_split(builder, "validation", real_only=True)
     val_inputs = validation_inputs(val_x, run.preprocessing)
+    groups = category_groups(Counter(zip((CATEGORIES[label] for label in train_y), train_synthetic.tolist())))
     probabilities = sampling_weights(train_y, train_synthetic, run.category_power, run.real_boost)
     counts = {
         "train_real": int((~train_synthetic).sum()),
@@ -411,10 +444,11 @@ def main(argv=None):
             progress.set_postfix(loss=f"{np.mean(running):.3f}")
             running = []
         if (i + 1) % run.eval_every == 0 or i + 1 == run.steps:
-            metrics = validation_metrics(model, val_inputs, val_y)
+            metrics = validation_metrics(model, val_inputs, val_y, groups)
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
+            by_group = ", ".join(f"{g} {v:.3f}" for g, v in metrics["val_top1_by_group"].items())
             progress.write(
-                f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f}, "
+                f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f} ({by_group}), "
                 f"first half {metrics['val_top1_page_half']:.3f}"
             )
             if metrics["val_top1"] > best:

@@ -127,3 +127,28 @@ def test_page_prefixes_with_teacher_prefixes_are_refused():
 
     with pytest.raises(SystemExit):
         parse_args(["--page-prefixes", "0.5", "--teacher-fractions", "0.5,1.0"])
+
+
+def test_reordered_strokes_draw_the_same_picture_another_way():
+    import numpy as np
+
+    from model_training.strokes import from_stroke3, to_stroke3
+    from model_training.train import reorder_strokes
+
+    strokes = [[[0, 40, 80], [0, 0, 30]], [[100], [100]], [[10, 10, 60, 90], [200, 120, 120, 255]], [[5, 250], [5, 5]]]
+    drawing = to_stroke3(strokes).astype(np.float32)
+
+    def picture(stroke3):  # the segments and dots drawn, whatever their order and direction
+        drawn = set()
+        for xs, ys in from_stroke3(np.rint(stroke3).astype(int)):
+            points = list(zip(xs, ys))
+            drawn |= {frozenset(pair) for pair in zip(points, points[1:])} or {frozenset(points)}
+        return drawn
+
+    orders = set()
+    for seed in range(20):
+        shown = reorder_strokes(drawing, np.random.default_rng(seed))
+        assert shown.shape == drawing.shape and shown[:, 2].sum() == len(strokes)
+        assert picture(shown) == picture(drawing)
+        orders.add(tuple(map(tuple, shown.tolist())))
+    assert len(orders) > 10  # orders and directions do change
