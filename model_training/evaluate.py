@@ -2,6 +2,7 @@
 
     python -m model_training.evaluate --model-dir static/model
     python -m model_training.evaluate --teacher ../shared/teachers/doodlenet/doodlenet.h5   # and the teacher
+    python -m model_training.evaluate --model-dir M --split validation   # tables alone, to choose between runs
 
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
@@ -41,6 +42,25 @@ HALF_CURVES = {
     "val_top1_page_half": "first half, as the page frames it",
     "val_top1_half": "first half, cut from the whole drawing",
 }
+
+
+def scoring_groups(builder):
+    """All 345 categories, then data.category_groups by the dataset's training split."""
+    train_counts = split_counts(builder)[0]["train"]
+    return {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
+
+
+def page_inputs(sequences, preprocessing):
+    """{fraction: model inputs} for every FRACTIONS of each drawing, as the drawing page sees it: whole, or its
+    first points simplified and scaled to their own box (strokes.page_prefix)."""
+    inputs = {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in FRACTIONS if f < 1}
+    inputs[1.0] = [normalize(s, preprocessing) for s in sequences]
+    return inputs
+
+
+def teacher_by_fraction(teacher, inputs):
+    """The teacher's probabilities on page_inputs' drawings; it is not causal, so each is rendered whole."""
+    return {f: predict_prefixes(teacher, sequences, (1.0,))[:, 0] for f, sequences in inputs.items()}
 
 
 def topk_hits(probabilities, labels, k):
@@ -126,6 +146,12 @@ def main(argv=None):
     add_dataset_arguments(parser)
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     parser.add_argument("--teacher", type=Path, default=None, help="also score this bitmap teacher")
+    parser.add_argument(
+        "--split",
+        default="test",
+        choices=("test", "validation"),
+        help="validation prints the tables alone, to choose between runs; test also writes what the app shows",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -136,38 +162,33 @@ def main(argv=None):
     preprocessing = read_metadata(args.model_dir)["preprocessing"]  # the model's own, as the pages use it
     builder = prepare(args, preprocessing)
     model = load_tfjs_model(args.model_dir)
-    test_strokes, test_y, test_synthetic = load_split(builder, "test", real_only=True)
-    assert not test_synthetic.any()
-    inputs = {f: [page_prefix(s, f, preprocessing) for s in test_strokes] for f in FRACTIONS if f < 1}
-    inputs[1.0] = [normalize(s, preprocessing) for s in test_strokes]
+    strokes, labels, _ = load_split(builder, args.split, real_only=True)
+    inputs = page_inputs(strokes, preprocessing)
     by_fraction = {f: predict_last(model, sequences) for f, sequences in inputs.items()}
     full = by_fraction[1.0]
-    train_counts = split_counts(builder)[0]["train"]
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
-    rows = group_rows(by_fraction, test_y, groups)
+    groups = scoring_groups(builder)
+    rows = group_rows(by_fraction, labels, groups)
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 
     predicted = full.argmax(axis=1)
     per_category = {}
     for index, category in enumerate(CATEGORIES):
-        mask = test_y == index
+        mask = labels == index
         if mask.any():
             per_category[category] = {"drawings": int(mask.sum()), "top1": float((predicted[mask] == index).mean())}
-    confusions = Counter((CATEGORIES[t], CATEGORIES[p]) for t, p in zip(test_y, predicted) if t != p)
+    confusions = Counter((CATEGORIES[t], CATEGORIES[p]) for t, p in zip(labels, predicted) if t != p)
     confused = [{"true": t, "predicted": p, "count": n} for (t, p), n in confusions.most_common(15)]
     metrics = {
-        "test_drawings": len(test_y),
+        "test_drawings": len(labels),
         "groups": rows,
         "per_category": per_category,
         "most_confused": confused,
         "dataset": builder.info.full_name,
     }
 
-    print_rows("real test drawings", rows)
+    print_rows(f"real {args.split} drawings", rows)
     if teacher:
-        # The same partial drawings as the student's, each rendered whole.
-        teacher_by_fraction = {f: predict_prefixes(teacher, sequences, (1.0,))[:, 0] for f, sequences in inputs.items()}
-        teacher_rows = group_rows(teacher_by_fraction, test_y, groups)
+        teacher_rows = group_rows(teacher_by_fraction(teacher, inputs), labels, groups)
         metrics["teacher"] = {
             "name": args.teacher.name,
             "rendering": teacher.rendering,
@@ -178,6 +199,8 @@ def main(argv=None):
         partial_curves[f"teacher, {rows[0]['name']}"] = list(teacher_rows[0]["top1_by_fraction"].values())
         print_rows(f"teacher {args.teacher.name}", teacher_rows)
     print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))
+    if args.split != "test":
+        return 0  # what the app shows is scored on the test split alone
 
     (args.model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     plot_partial(partial_curves, args.model_dir / "accuracy_while_drawing.png")

@@ -3,7 +3,8 @@
     python -m model_training.teacher --teacher ../shared/teachers/doodlenet/doodlenet.h5
 
 The command scores the teacher on the real drawings of the test split, per category group and against the
-fraction of the drawing seen, so a rendering can be chosen by a number (README, "The teacher").
+fraction of the drawing seen (each partial drawing as the drawing page shows it, the inputs `evaluate` gives
+the student), so a rendering can be chosen by a number (README, "The teacher").
 
 The teacher is a Keras CNN over (28, 28, 1) bitmaps (0 background, 1 ink) with one output per category,
 and a `class_names.txt` beside it naming its outputs in order. It is used at training time only
@@ -26,7 +27,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
-from model_training.config import TEACHER_RENDERING
+from model_training.config import PREPROCESSING, TEACHER_RENDERING
 from model_training.sketch_rnn import CATEGORIES
 
 
@@ -141,8 +142,8 @@ def predict_prefixes(teacher, sequences, fractions, batch_size=128):
 
 
 def main(argv=None):
-    from model_training.data import add_dataset_arguments, category_groups, prepare, split_counts
-    from model_training.evaluate import FRACTIONS, group_rows, print_rows
+    from model_training.data import add_dataset_arguments, prepare
+    from model_training.evaluate import group_rows, page_inputs, print_rows, scoring_groups, teacher_by_fraction
     from model_training.train import load_split
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -160,13 +161,11 @@ def main(argv=None):
         return 2
     builder = prepare(args)
     x, y, _ = load_split(builder, args.split, real_only=True)
-    prefixes = predict_prefixes(teacher, x, FRACTIONS)
-    train_counts = split_counts(builder)[0]["train"]
-    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
+    groups = scoring_groups(builder)
     print(f"teacher {args.teacher.name}, rendering {rendering}")
     print_rows(
         f"{args.split} split, real drawings",
-        group_rows({f: prefixes[:, i] for i, f in enumerate(FRACTIONS)}, y, groups),
+        group_rows(teacher_by_fraction(teacher, page_inputs(x, PREPROCESSING)), y, groups),
     )
     return 0
 

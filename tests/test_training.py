@@ -80,6 +80,20 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         "training_curves.png",
     }
     assert "metrics" not in json.loads((model_dir / "metadata.json").read_text())  # metrics.json is their one home
+    # Validation is for choosing between runs: printed, never written where the app reads.
+    written = (model_dir / "metrics.json").read_text()
+    out = run_module(
+        "model_training.evaluate",
+        "--model-dir",
+        str(model_dir),
+        "--split",
+        "validation",
+        "--categories",
+        "cat,dog,bicycle,airplane,car,apple",
+        *common,
+    )
+    assert "real validation drawings" in out and "all 345 categories" in out
+    assert (model_dir / "metrics.json").read_text() == written
 
 
 def test_page_prefixes_are_framed_as_the_page_frames_them_and_targeted_by_the_whole_drawing():
