@@ -80,6 +80,11 @@ def predict_last(model, sequences, batch_size=256):
     return np.stack([steps[-1] for steps in predict_steps(model, sequences, batch_size)])
 
 
+def guessed_right(model, sequences, labels):
+    """(n,) bool: whether each sequence's whole-drawing guess is its label."""
+    return predict_last(model, sequences).argmax(axis=1) == labels
+
+
 def top1(model, sequences, labels):
     """The share of sequences whose whole-drawing guess is their label."""
-    return float((predict_last(model, sequences).argmax(axis=1) == labels).mean())
+    return float(guessed_right(model, sequences, labels).mean())

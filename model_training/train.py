@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from model_training.config import PREPROCESSING, PROJECT_ROOT
 from model_training.data import add_dataset_arguments, category_groups, prepare
-from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, pad_batch, predict_last
+from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, guessed_right, pad_batch
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize, page_prefix
@@ -276,7 +276,7 @@ def validation_metrics(model, inputs, labels, groups):
     """Top-1 on each of validation_inputs' sets, and on whole drawings per category group (data.category_groups)."""
     metrics = {}
     for name, sequences in inputs.items():
-        right = predict_last(model, sequences).argmax(axis=1) == labels
+        right = guessed_right(model, sequences, labels)
         metrics[name] = float(right.mean())
         if name == "val_top1":
             in_group = {group: members[labels] for group, members in groups.items()}
