@@ -69,11 +69,18 @@ def topk_hits(probabilities, labels, k):
 
 
 def group_rows(by_fraction, labels, groups):
-    """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there."""
+    """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there.
+
+    top1 counts drawings, so categories with many test drawings weigh most; top1_category_mean counts each
+    category once (its own top-1, averaged), which is what someone drawing a category at random meets."""
     rows = []
+    counts = np.bincount(labels, minlength=len(CATEGORIES))
+    right = by_fraction[1.0].argmax(axis=1) == labels
+    per_category = np.bincount(labels, weights=right, minlength=len(CATEGORIES)) / np.maximum(counts, 1)
     for name, members in groups.items():
         selected = members[labels]
         row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
+        row["top1_category_mean"] = float(per_category[members & (counts > 0)].mean()) if selected.any() else 0.0
         for k in (1, 3, 5):
             row[f"top{k}"] = (
                 float(topk_hits(by_fraction[1.0][selected], labels[selected], k).mean()) if selected.any() else 0.0
@@ -87,12 +94,13 @@ def group_rows(by_fraction, labels, groups):
 
 
 def print_rows(title, rows):
-    print(f"{title:<36}{'n':>6}{'top-1':>8}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
+    """The rows as a table; 'per cat.' is top1_category_mean, the fractions are of points drawn (top-1)."""
+    print(f"{title:<36}{'n':>6}{'top-1':>8}{'per cat.':>9}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
     for row in rows:
         f = row["top1_by_fraction"]
         print(
-            f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top3']:>8.3f}{row['top5']:>8.3f}"
-            f"{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}"
+            f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top1_category_mean']:>9.3f}"
+            f"{row['top3']:>8.3f}{row['top5']:>8.3f}{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}"
         )
 
 

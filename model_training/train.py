@@ -1,6 +1,6 @@
 """Train the sketch LSTM on the `sketch_rnn` dataset, top to bottom.
 
-    python -m model_training.train --teacher PATH        # the shipped configuration (~70 min, 2 cores)
+    python -m model_training.train --teacher PATH        # the shipped configuration (1.5-2 h on 2 cores)
     python -m model_training.train --quick --out /tmp/q  # a tiny model in seconds, for tests
     python -m model_training.train                       # without a teacher: the labels alone
     python -m model_training.train --steps 200000 --batch-size 256 --distribute mirrored   # bigger machines

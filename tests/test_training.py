@@ -166,3 +166,21 @@ def test_reordered_strokes_draw_the_same_picture_another_way():
         assert picture(shown) == picture(drawing)
         orders.add(tuple(map(tuple, shown.tolist())))
     assert len(orders) > 10  # orders and directions do change
+
+
+def test_group_rows_count_each_category_once_in_the_category_mean():
+    import numpy as np
+
+    from model_training.evaluate import group_rows
+    from model_training.sketch_rnn import CATEGORIES
+
+    # Category 0: nine drawings, all right; category 1: one drawing, wrong. By drawings 90%, by categories 50%.
+    labels = np.array([0] * 9 + [1])
+    probabilities = np.zeros((10, len(CATEGORIES)))
+    probabilities[np.arange(10), [0] * 9 + [2]] = 1.0
+    members = np.zeros(len(CATEGORIES), bool)
+    members[:2] = True
+    everyone = np.ones(len(CATEGORIES), bool)  # categories without drawings do not count
+    rows = group_rows({1.0: probabilities}, labels, {"two": members, "all": everyone})
+    assert [row["top1"] for row in rows] == [0.9, 0.9]
+    assert [row["top1_category_mean"] for row in rows] == [0.5, 0.5]
