@@ -435,6 +435,7 @@ def main(argv=None):
         mininterval=2.0,
     )
     began = time.time()
+    validating = 0.0  # seconds spent on validation, left out of the training throughput
     for i in progress:
         loss = float(train_step(*next(stream), tf.constant(learning_rate(i, run), tf.float32)))
         step.assign(i + 1)
@@ -444,7 +445,9 @@ def main(argv=None):
             progress.set_postfix(loss=f"{np.mean(running):.3f}")
             running = []
         if (i + 1) % run.eval_every == 0 or i + 1 == run.steps:
+            validation_began = time.time()
             metrics = validation_metrics(model, val_inputs, val_y, groups)
+            validating += time.time() - validation_began
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
             by_group = ", ".join(f"{g} {v:.3f}" for g, v in metrics["val_top1_by_group"].items())
             progress.write(
@@ -461,10 +464,20 @@ def main(argv=None):
     elapsed = time.time() - began
     done = max(0, stop - start)
     if done:
-        rate = done * run.batch_size / elapsed
-        print(f"trained {done} steps in {elapsed / 60:.1f} min: {rate:.0f} drawings/s", flush=True)
+        rate = done * run.batch_size / (elapsed - validating)
+        print(
+            f"trained {done} steps in {elapsed / 60:.1f} min ({validating / 60:.1f} of them validating): "
+            f"{rate:.0f} drawings/s while training",
+            flush=True,
+        )
         history.setdefault("throughput", []).append(
-            {"steps": done, "seconds": elapsed, "drawings_per_second": rate, "threads": os.cpu_count()}
+            {
+                "steps": done,
+                "seconds": elapsed,
+                "validation_seconds": round(validating, 1),
+                "drawings_per_second": rate,
+                "threads": os.cpu_count(),
+            }
         )
         history_path.write_text(json.dumps(history))
     if stop < run.steps:
