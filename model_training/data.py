@@ -29,6 +29,9 @@ from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_
 
 SPLITS = ("train", "validation", "test")
 MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
+# Bins of real training drawings per category, for evaluate's table of top-1 against the real data a
+# category had (data_size_groups).
+REAL_DRAWING_BINS = (0, 50, 100, 300, 1000)
 # The flags of add_dataset_arguments: a run records them (model_training.run_config) to rebuild its dataset.
 DATASET_FLAGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
 
@@ -125,6 +128,20 @@ def category_groups(train_counts):
         f"many real drawings (>= {MANY_REAL})": many,
         "with synthetic drawings": synthetic,
         "only a few real drawings": ~many & ~synthetic,
+    }
+
+
+def data_size_groups(train_counts):
+    """Categories without synthetic drawings, binned by their real training drawings (REAL_DRAWING_BINS):
+    how a category's accuracy grows with its real data alone, other things being equal as far as they can."""
+    real = np.array([train_counts[c, False] for c in CATEGORIES])
+    synthetic = np.array([train_counts[c, True] for c in CATEGORIES]) > 0
+    edges = (*REAL_DRAWING_BINS, np.inf)
+    return {
+        f"no synthetic, {low}+ real" if high == np.inf else f"no synthetic, {low}-{high - 1} real": (
+            ~synthetic & (real >= low) & (real < high)
+        )
+        for low, high in zip(edges, edges[1:])
     }
 
 

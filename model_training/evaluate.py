@@ -6,8 +6,10 @@
 
 Scores the shipped artifact itself (the TF.js weights, decoded as the browser decodes them). Prints
 top-1/3/5 for all 345 categories and for three groups (categories with many real drawings, with synthetic
-drawings, with neither), accuracy on partial drawings, and the most confused pairs. A partial drawing is
-scored as the drawing page sees it: simplified and scaled to its own bounding box (model_training.strokes.page_prefix).
+drawings, with neither), the same for categories without synthetic drawings binned by their real
+training drawings (how accuracy grows with real data), accuracy on partial drawings, and the most
+confused pairs. A partial drawing is scored as the drawing page sees it: simplified and scaled to its own
+bounding box (model_training.strokes.page_prefix).
 Writes metrics.json and PNG plots into --model-dir (metadata.json is export's alone).
 With --teacher, the teacher is scored on the same drawings and the same partial drawings (it is not causal:
 each is rendered whole), and metrics.json holds both, for the model page to compare.
@@ -27,7 +29,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from model_training.config import MODEL_DIR  # noqa: E402
-from model_training.data import add_dataset_arguments, category_groups, prepare, split_counts  # noqa: E402
+from model_training.data import (  # noqa: E402
+    add_dataset_arguments,
+    category_groups,
+    data_size_groups,
+    prepare,
+    split_counts,
+)
 from model_training.model import predict_last  # noqa: E402
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
 from model_training.strokes import normalize, page_prefix  # noqa: E402
@@ -45,9 +53,11 @@ HALF_CURVES = {
 
 
 def scoring_groups(builder):
-    """All 345 categories, then data.category_groups by the dataset's training split."""
+    """All 345 categories, then data.category_groups by the dataset's training split; and the categories
+    binned by their real training drawings (data.data_size_groups)."""
     train_counts = split_counts(builder)[0]["train"]
-    return {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
+    return groups, data_size_groups(train_counts)
 
 
 def page_inputs(sequences, preprocessing):
@@ -174,8 +184,9 @@ def main(argv=None):
     inputs = page_inputs(strokes, preprocessing)
     by_fraction = {f: predict_last(model, sequences) for f, sequences in inputs.items()}
     full = by_fraction[1.0]
-    groups = scoring_groups(builder)
+    groups, size_groups = scoring_groups(builder)
     rows = group_rows(by_fraction, labels, groups)
+    size_rows = group_rows(by_fraction, labels, size_groups)
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 
     predicted = full.argmax(axis=1)
@@ -189,23 +200,29 @@ def main(argv=None):
     metrics = {
         "test_drawings": len(labels),
         "groups": rows,
+        "by_real_training_drawings": size_rows,
         "per_category": per_category,
         "most_confused": confused,
         "dataset": builder.info.full_name,
     }
 
     print_rows(f"real {args.split} drawings", rows)
+    print_rows("by real training drawings", size_rows)
     if teacher:
-        teacher_rows = group_rows(teacher_by_fraction(teacher, inputs), labels, groups)
+        teacher_by = teacher_by_fraction(teacher, inputs)
+        teacher_rows = group_rows(teacher_by, labels, groups)
+        teacher_size_rows = group_rows(teacher_by, labels, size_groups)
         metrics["teacher"] = {
             "name": args.teacher.name,
             "rendering": teacher.rendering,
             "groups": teacher_rows,
+            "by_real_training_drawings": teacher_size_rows,
             "parameters": int(teacher.model.count_params()),
             "file_bytes": args.teacher.stat().st_size,
         }
         partial_curves[f"teacher, {rows[0]['name']}"] = list(teacher_rows[0]["top1_by_fraction"].values())
         print_rows(f"teacher {args.teacher.name}", teacher_rows)
+        print_rows("teacher, by real training drawings", teacher_size_rows)
     print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))
     if args.split != "test":
         return 0  # what the app shows is scored on the test split alone

@@ -134,12 +134,21 @@ def validate_metadata(metadata):
     return problems
 
 
+def _optional_group_rows(metrics, key, like=None):
+    """metrics[key] is absent (a metrics.json from before it), or group rows; with `like`, one for each of like[key]."""
+    if key not in metrics:
+        return True
+    rows = metrics[key]
+    return _group_rows(rows) and (like is None or (isinstance(like.get(key), list) and len(rows) == len(like[key])))
+
+
 def metrics_are_sound(metrics):
     """metrics.json holds what the model page reads."""
     return (
         isinstance(metrics, dict)
         and _count(metrics.get("test_drawings"))
         and _group_rows(metrics.get("groups"))
+        and _optional_group_rows(metrics, "by_real_training_drawings")
         and isinstance(metrics.get("per_category"), dict)
         and all(
             isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
@@ -152,6 +161,7 @@ def metrics_are_sound(metrics):
                 and isinstance(metrics["teacher"].get("name"), str)
                 and _group_rows(metrics["teacher"].get("groups"))
                 and len(metrics["teacher"]["groups"]) == len(metrics["groups"])
+                and _optional_group_rows(metrics["teacher"], "by_real_training_drawings", like=metrics)
                 and all(  # the model page sets the two side by side, fraction by fraction
                     t["top1_by_fraction"].keys() == g["top1_by_fraction"].keys()
                     for t, g in zip(metrics["teacher"]["groups"], metrics["groups"])

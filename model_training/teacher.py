@@ -161,12 +161,11 @@ def main(argv=None):
         return 2
     builder = prepare(args)
     x, y, _ = load_split(builder, args.split, real_only=True)
-    groups = scoring_groups(builder)
+    groups, size_groups = scoring_groups(builder)
+    by_fraction = teacher_by_fraction(teacher, page_inputs(x, PREPROCESSING))
     print(f"teacher {args.teacher.name}, rendering {rendering}")
-    print_rows(
-        f"{args.split} split, real drawings",
-        group_rows(teacher_by_fraction(teacher, page_inputs(x, PREPROCESSING)), y, groups),
-    )
+    print_rows(f"{args.split} split, real drawings", group_rows(by_fraction, y, groups))
+    print_rows("by real training drawings", group_rows(by_fraction, y, size_groups))
     return 0
 
 

@@ -154,6 +154,27 @@ def test_teacher_figures_that_do_not_line_up_with_the_students_are_left_out(make
     assert page.status_code == 200 and b"How well it guesses" not in page.data
 
 
+def test_the_model_page_sets_accuracy_by_real_training_drawings_beside_the_teachers(make_app, tmp_path):
+    folder = damaged_copy(tmp_path, "none")
+    metrics = json.loads((folder / "metrics.json").read_text())
+
+    def rows(*cells):
+        return [{**metrics["groups"][0], "name": name, "top1": top1} for name, top1 in cells]
+
+    metrics["by_real_training_drawings"] = rows(("no synthetic, 0-49 real", 0.4551), ("1000+ real", 0.8149))
+    metrics["teacher"]["by_real_training_drawings"] = rows(("no synthetic, 0-49 real", 0.6712), ("x", 0.7023))
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    html = make_app(MODEL_DIR=str(folder)).test_client().get("/model").data.decode()
+    table = html[html.index("What it learns from") :]
+    assert "1000+" in table and "45.5%" in table and "81.5%" in table and "67.1%" in table and "70.2%" in table
+
+    # A teacher's table that does not line up with the student's: the page shows no metrics rather than a wrong pair.
+    metrics["teacher"]["by_real_training_drawings"].pop()
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    page = make_app(MODEL_DIR=str(folder)).test_client().get("/model")
+    assert page.status_code == 200 and b"How well it guesses" not in page.data
+
+
 # --- clients that break HTTP, on gunicorn ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

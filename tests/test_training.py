@@ -184,3 +184,25 @@ def test_group_rows_count_each_category_once_in_the_category_mean():
     rows = group_rows({1.0: probabilities}, labels, {"two": members, "all": everyone})
     assert [row["top1"] for row in rows] == [0.9, 0.9]
     assert [row["top1_category_mean"] for row in rows] == [0.5, 0.5]
+
+
+def test_data_size_groups_bin_categories_without_synthetic_drawings_by_their_real_ones():
+    from collections import Counter
+
+    from model_training.data import data_size_groups
+    from model_training.sketch_rnn import CATEGORIES
+
+    counts = Counter({(CATEGORIES[0], False): 49, (CATEGORIES[1], False): 50, (CATEGORIES[2], False): 1200})
+    counts[CATEGORIES[3], False], counts[CATEGORIES[3], True] = 60, 2500  # synthetic: in no bin
+    groups = data_size_groups(counts)
+    assert list(groups) == [
+        "no synthetic, 0-49 real",
+        "no synthetic, 50-99 real",
+        "no synthetic, 100-299 real",
+        "no synthetic, 300-999 real",
+        "no synthetic, 1000+ real",
+    ]
+    assert groups["no synthetic, 0-49 real"][0] and groups["no synthetic, 50-99 real"][1]
+    assert groups["no synthetic, 1000+ real"][2]
+    assert not any(members[3] for members in groups.values())
+    assert sum(int(members.sum()) for members in groups.values()) == len(CATEGORIES) - 1
