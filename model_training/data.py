@@ -118,11 +118,17 @@ def split_counts(builder):
     return counts, contributed
 
 
+def real_and_synthetic(train_counts):
+    """Per category, in CATEGORIES order: its real training drawings, and whether it has synthetic ones."""
+    real = np.array([train_counts[c, False] for c in CATEGORIES])
+    synthetic = np.array([train_counts[c, True] for c in CATEGORIES]) > 0
+    return real, synthetic
+
+
 def category_groups(train_counts):
     """Category masks from the training split's Counter((category, synthetic) -> drawings). The first two
     overlap (five well-covered categories also have synthetic drawings); the third is every category in neither."""
-    real = np.array([train_counts[c, False] for c in CATEGORIES])
-    synthetic = np.array([train_counts[c, True] for c in CATEGORIES]) > 0
+    real, synthetic = real_and_synthetic(train_counts)
     many = real >= MANY_REAL
     return {
         f"many real drawings (>= {MANY_REAL})": many,
@@ -134,8 +140,7 @@ def category_groups(train_counts):
 def data_size_groups(train_counts):
     """Categories without synthetic drawings, binned by their real training drawings (REAL_DRAWING_BINS):
     how a category's accuracy grows with its real data alone, other things being equal as far as they can."""
-    real = np.array([train_counts[c, False] for c in CATEGORIES])
-    synthetic = np.array([train_counts[c, True] for c in CATEGORIES]) > 0
+    real, synthetic = real_and_synthetic(train_counts)
     edges = (*REAL_DRAWING_BINS, np.inf)
     return {
         f"no synthetic, {low}+ real" if high == np.inf else f"no synthetic, {low}-{high - 1} real": (
