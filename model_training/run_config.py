@@ -41,25 +41,20 @@ class RunConfig:
     real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
     category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
     no_augment: bool = False
-    # share of drawings whose strokes are drawn in a random order, each either way: the same picture drawn
-    # another way, so the teacher's target stands (measurements in README, "Training choices")
-    reorder_strokes: float = 0.0
+    # new drawings of a category for the teacher to label (train.augment; measurements in docs/)
+    stroke_mix: float = 0.3  # share whose later strokes come from another drawing of the category
+    stroke_moves: float = 0.5  # share whose strokes are each turned, scaled and shifted a little
     last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
-    # share of drawings shown as the page shows a drawing in progress: a prefix scaled to its own box, its
-    # target the teacher's view of the whole drawing (measurements in README, "Training choices")
-    page_prefixes: float = 0.0
     # distillation (teacher is the path given; None trains on the labels alone)
     teacher: str | None = None
     teacher_weight: float = 0.7
     temperature: float = 1.0
-    teacher_fractions: tuple[float, ...] = (1.0,)
 
     @classmethod
     def from_args(cls, args, model, preprocessing):
         """From train's argparse namespace: every field by its name, the dataset flags under `dataset`."""
         values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
         values["teacher"] = str(args.teacher) if args.teacher else None
-        values["teacher_fractions"] = tuple(args.teacher_fractions)
         values["dataset"] = {flag: getattr(args, flag) for flag in DATASET_FLAGS}
         return cls(model=dict(model), preprocessing=dict(preprocessing), **values)
 
@@ -86,7 +81,7 @@ class RunConfig:
 
     def training_settings(self):
         """The optimisation and input settings, as metadata.json records them."""
-        skip = {"dataset", "model", "preprocessing", "teacher", "teacher_weight", "temperature", "teacher_fractions"}
+        skip = {"dataset", "model", "preprocessing", "teacher", "teacher_weight", "temperature"}
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
 
     def distillation_settings(self):
@@ -97,7 +92,6 @@ class RunConfig:
             "teacher": Path(self.teacher).name,
             "teacher_weight": self.teacher_weight,
             "temperature": self.temperature,
-            "teacher_fractions": list(self.teacher_fractions),
         }
 
 
@@ -111,8 +105,6 @@ def _typed(name, hint, value):
         return value
     if isinstance(hint, types.UnionType) and (value is None or isinstance(value, str)):  # str | None
         return value
-    if typing.get_origin(hint) is tuple and isinstance(value, list) and all(_is_number(v) for v in value):
-        return tuple(float(v) for v in value)
     raise RunConfigError(f"'{name}' should be {getattr(hint, '__name__', hint)}, not {value!r}")
 
 

@@ -14,14 +14,11 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
-- augmentation: random rotation, anisotropic scale, point jitter and stroke dropout;
-- page prefixes (off by default): --page-prefixes of the drawings are shown as the drawing page shows a
-  drawing in progress: its first 20-100% of points, simplified and scaled to their own box
-  (strokes.page_prefix), where a cut of the whole drawing's input would know the finished drawing's size;
+- augmentation that makes new drawings of a category: strokes dropped, moved one by one, or taken from
+  another drawing of the same category, then the whole rotated, scaled and jittered;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
-  output on the very (augmented) drawing the student sees, or on its prefix (--teacher-fractions); for a
-  page prefix, on the whole drawing it is part of. The teacher runs in the input pipeline, overlapped
-  with the training step; it is never exported.
+  output on the very (augmented) drawing the student sees, so the target is honest for the new drawing.
+  The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
 """
 
 import argparse
@@ -44,11 +41,9 @@ from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, 
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import normalize, page_prefix
-from model_training.teacher import Teacher, TeacherError, prefix_ends
+from model_training.teacher import Teacher, TeacherError
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
-# A page prefix keeps this much of its drawing at least: shorter ones say too little to learn from.
-PAGE_PREFIX_MIN_FRACTION = 0.2
 
 
 def add_setting(parser, name, kind, help=None):
@@ -72,18 +67,8 @@ def parse_args(argv):
         float,
         "share of the loss on the last point; the rest is spread over every point (1: last only)",
     )
-    add_setting(
-        parser,
-        "reorder_strokes",
-        float,
-        "share of drawings whose strokes are shown in a random order, each drawn either way",
-    )
-    add_setting(
-        parser,
-        "page_prefixes",
-        float,
-        "share of drawings shown part drawn, as the drawing page frames them (strokes.page_prefix)",
-    )
+    add_setting(parser, "stroke_mix", float, "share of drawings whose later strokes come from another of its category")
+    add_setting(parser, "stroke_moves", float, "share of drawings whose strokes are each moved a little")
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument(
         "--pause-at", type=int, default=0, help="stop at this step with a checkpoint, to resume later (0: never)"
@@ -108,26 +93,12 @@ def parse_args(argv):
         "share of each point's target taken from the teacher; the rest is the true label",
     )
     add_setting(parser, "temperature", float, "softens the teacher's distribution")
-    parser.add_argument(
-        "--teacher-fractions",
-        type=str,
-        default=",".join(map(str, RunConfig.teacher_fractions)),
-        help="prefixes the teacher sees, as fractions of the points; a point's target comes from "
-        "the first prefix that contains it (1.0: the whole drawing for every point)",
-    )
     parser.add_argument("--quick", action="store_true", help="tiny model, few steps, a few categories")
     if parser.parse_args(argv).quick:  # --quick changes the defaults; flags given still win
         parser.set_defaults(
             steps=60, eval_every=30, batch_size=32, warmup_steps=5, categories="cat,dog,bicycle,airplane,car,apple"
         )
-    args = parser.parse_args(argv)
-    args.teacher_fractions = tuple(sorted(float(f) for f in args.teacher_fractions.split(",")))
-    if not args.teacher_fractions or args.teacher_fractions[-1] != 1.0 or args.teacher_fractions[0] <= 0:
-        parser.error("--teacher-fractions must be fractions in (0, 1] ending with 1.0")
-    if args.page_prefixes and len(args.teacher_fractions) > 1:
-        # A page prefix is simplified anew, so its points are not the whole drawing's: no prefix maps onto them.
-        parser.error("--page-prefixes takes the teacher on the whole drawing: leave --teacher-fractions at 1.0")
-    return args
+    return parser.parse_args(argv)
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -153,24 +124,53 @@ def sampling_weights(labels, synthetic, category_power, real_boost):
     return probabilities / probabilities.sum()
 
 
-def reorder_strokes(sequence, rng):
-    """The same picture drawn another way: its strokes in a random order, each drawn forwards or backwards.
-    A bitmap teacher sees the very same image, so its target stands; the student learns that people draw a
-    category's parts in many orders, which a few dozen drawings of a category do not show it."""
+def split_strokes(sequence):
+    """Stroke-3 -> a list of (n_i, 2) arrays of absolute points, one per stroke."""
     points = np.cumsum(sequence[:, :2], axis=0)
     ends = np.flatnonzero(sequence[:, 2] == 1) + 1
-    strokes = np.split(points, ends[ends < len(points)])
-    strokes = [strokes[k][::-1] if rng.random() < 0.5 else strokes[k] for k in rng.permutation(len(strokes))]
+    return np.split(points, ends[ends < len(points)])
+
+
+def join_strokes(strokes):
+    """The inverse of split_strokes: absolute strokes -> stroke-3, the first offset from the origin."""
     points = np.concatenate(strokes)
-    s = np.zeros_like(sequence)
+    s = np.zeros((len(points), 3), dtype=np.float32)
     s[:, :2] = np.diff(points, axis=0, prepend=np.zeros((1, 2), points.dtype))
     s[np.cumsum([len(stroke) for stroke in strokes]) - 1, 2] = 1
     return s
 
 
-def augment(sequence, rng, run):
-    """Stroke dropout, with probability run.reorder_strokes a new stroke order (reorder_strokes), then random
-    rotation, anisotropic scale and point jitter (half a pixel); offsets stay consistent."""
+def mix_strokes(strokes, partner, rng):
+    """A new drawing of the category: the first strokes of one drawing, the rest from another drawing of the
+    same category, each where it was (both are simplified drawings in the same 0..255 frame). Its target is
+    the teacher's view of this very picture, so the label is honest for the new input."""
+    if len(strokes) < 2 or len(partner) < 2:
+        return strokes
+    kept = int(rng.integers(1, len(strokes)))
+    taken = min(len(partner) - 1, max(1, round(kept / len(strokes) * len(partner))))
+    return strokes[:kept] + partner[taken:]
+
+
+def move_strokes(strokes, rng, delta_scale):
+    """Each stroke turned, scaled and shifted a little about its own centre: the parts of a drawing are placed
+    and sized differently by every person, which a few dozen drawings of a category do not show."""
+    moved = []
+    for stroke in strokes:
+        angle = rng.normal(0.0, 0.12)
+        scale = rng.uniform(0.85, 1.15)
+        cos, sin = math.cos(angle), math.sin(angle)
+        matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * np.float32(scale)
+        centre = stroke.mean(axis=0)
+        shift = rng.normal(0.0, 6.0 / delta_scale, size=2).astype(np.float32)
+        moved.append((stroke - centre) @ matrix.T + centre + shift)
+    return moved
+
+
+def augment(sequence, partner, rng, run):
+    """A new drawing from a real or synthetic one: stroke dropout, with probability run.stroke_mix its later
+    strokes taken from `partner` (another drawing of its category, mix_strokes), with probability
+    run.stroke_moves each stroke moved on its own (move_strokes); then a random rotation, anisotropic scale
+    and point jitter (half a pixel) of the whole. The teacher labels the result, whatever it became."""
     s = sequence.copy()
     pen_ends = np.flatnonzero(s[:, 2] == 1)
     if len(pen_ends) > 1 and rng.random() < 0.3:
@@ -180,9 +180,14 @@ def augment(sequence, rng, run):
         end = pen_ends[k] + 1
         s[end, :2] += s[start:end, :2].sum(axis=0)
         s = np.delete(s, np.s_[start:end], axis=0)
-    # Without reordering nothing more is drawn from `rng`, so such runs see the data they saw before the option.
-    if run.reorder_strokes and rng.random() < run.reorder_strokes:
-        s = reorder_strokes(s, rng)
+    mix, move = rng.random(2) < (run.stroke_mix, run.stroke_moves)
+    if mix or move:
+        strokes = split_strokes(s)
+        if mix:
+            strokes = mix_strokes(strokes, split_strokes(partner), rng)
+        if move:
+            strokes = move_strokes(strokes, rng, run.preprocessing["delta_scale"])
+        s = join_strokes(strokes)[: run.preprocessing["max_points"]]
     angle = rng.normal(0.0, 0.15)
     scale = rng.uniform(0.75, 1.25, size=2)
     cos, sin = math.cos(angle), math.sin(angle)
@@ -203,35 +208,17 @@ def step_weights(lengths, last_weight):
     return weights
 
 
-def shown_fractions(count, rng, run):
-    """How much of each of `count` drawings the model is shown: 1.0 (whole), or with probability
-    run.page_prefixes a fraction from PAGE_PREFIX_MIN_FRACTION to 1, shown as the page frames it.
-    Without page prefixes nothing is drawn from `rng`, so such runs see the data they saw before the option."""
-    if not run.page_prefixes:
-        return np.ones(count)
-    prefix = rng.random(count) < run.page_prefixes
-    return np.where(prefix, rng.uniform(PAGE_PREFIX_MIN_FRACTION, 1.0, count), 1.0)
-
-
-def training_input(stroke3, fraction, rng, run):
-    """One simplified drawing as training shows it: (the student's input, the teacher's input).
-
-    The drawing is augmented whole, and the teacher sees all of it. The student sees it whole too, or, for a
-    fraction below 1, as the page would show that augmented drawing part drawn (strokes.page_prefix: its first
-    points simplified and scaled to their own box). A prefix's target is then the teacher's view of the whole
-    drawing, what the drawing will become: on prefixes themselves the teacher is mostly wrong (README).
-    """
-    whole = normalize(stroke3, run.preprocessing)
-    if not run.no_augment:
-        whole = augment(whole, rng, run)
-    if fraction < 1.0:
-        return page_prefix(whole * run.preprocessing["delta_scale"], fraction, run.preprocessing), whole
-    return whole, whole
+def partners(labels, picked, rng):
+    """For each picked drawing, another drawing of its category (itself where it is its category's only one)."""
+    by_category = np.argsort(labels, kind="stable")
+    first = np.searchsorted(labels[by_category], labels[picked], side="left")
+    count = np.searchsorted(labels[by_category], labels[picked], side="right") - first
+    return by_category[first + (rng.random(len(picked)) * count).astype(int)]
 
 
 def batches(sequences, labels, probabilities, run, first_batch):
-    """Deterministic stream of (inputs, labels, weights, teacher inputs, teacher prefix ends) batches from
-    batch index `first_batch` on (training_input says what the student and the teacher are shown).
+    """Deterministic stream of (inputs, labels, point weights) batches from batch index `first_batch` on:
+    each drawing normalised and, unless run.no_augment, augmented (augment), which the teacher then labels.
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
@@ -242,24 +229,17 @@ def batches(sequences, labels, probabilities, run, first_batch):
     while True:
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
-        fractions = shown_fractions(pool_size, rng, run)
-        # Grouped by about the length shown (a page prefix is simplified anew, so give or take a few points).
-        order = np.argsort(np.ceil(fractions * lengths[picked]), kind="stable")
-        picked, fractions = picked[order], fractions[order]
+        mates = partners(labels, picked, rng)
+        order = np.argsort(lengths[picked], kind="stable")  # similar lengths together: little padding
+        picked, mates = picked[order], mates[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
-            shown, whole = zip(
-                *(training_input(sequences[i], f, rng, run) for i, f in zip(picked[chunk], fractions[chunk]))
-            )
+            shown = [normalize(sequences[i], run.preprocessing) for i in picked[chunk]]
+            if not run.no_augment:
+                mates_shown = (normalize(sequences[i], run.preprocessing) for i in mates[chunk])
+                shown = [augment(s, mate, rng, run) for s, mate in zip(shown, mates_shown)]
             batch, batch_lengths = pad_batch(shown)
-            teacher_batch, teacher_lengths = pad_batch(whole)
-            yield (
-                batch,
-                labels[picked[chunk]],
-                step_weights(batch_lengths, run.last_weight),
-                teacher_batch,
-                prefix_ends(teacher_lengths, run.teacher_fractions),
-            )
+            yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight)
         pool_index, skip = pool_index + 1, 0
 
 
@@ -285,26 +265,23 @@ def validation_metrics(model, inputs, labels, groups):
 
 
 # --- the loss -----------------------------------------------------------------------------------------
-def teacher_log_probabilities(teacher, inputs, ends, run):
-    """The teacher's (B, P, categories) log-probabilities for each prefix, softened by the temperature;
-    an empty (B, P, 0) tensor without a teacher."""
+def teacher_log_probabilities(teacher, inputs, weights, run):
+    """The teacher's (B, categories) log-probabilities of each whole drawing, softened by the temperature;
+    an empty (B, 0) tensor without a teacher. A drawing's last point is where its weights end."""
     if teacher is None:
-        return tf.zeros(tf.concat([tf.shape(ends), [0]], 0))
-    return tf.nn.log_softmax(teacher.log_probabilities(inputs, ends) / run.temperature)
+        return tf.zeros((tf.shape(inputs)[0], 0))
+    last = tf.reduce_sum(tf.cast(weights > 0, tf.int32), axis=1, keepdims=True) - 1
+    return tf.nn.log_softmax(teacher.log_probabilities(inputs, last)[:, 0] / run.temperature)
 
 
-def point_losses(probabilities, labels, ends, teacher_log_p, run):
+def point_losses(probabilities, labels, teacher_log_p, run):
     """(B, T) cross-entropy of every point's output against its target: the true label, or with a teacher
-    (1 - teacher_weight) x label + teacher_weight x the teacher on the first prefix holding that point."""
+    (1 - teacher_weight) x label + teacher_weight x the teacher's view of the whole drawing."""
     log_q = tf.math.log(tf.clip_by_value(probabilities, 1e-7, 1.0))
     label_loss = -tf.gather(log_q, labels, axis=2, batch_dims=1)
     if teacher_log_p.shape[-1] == 0:
         return label_loss
-    steps = tf.range(tf.shape(log_q)[1])
-    segment = tf.reduce_sum(tf.cast(ends[:, None, :] < steps[None, :, None], tf.int32), axis=-1)  # (B, T)
-    segment = tf.minimum(segment, tf.shape(ends)[1] - 1)  # padding after the last prefix
-    targets = tf.exp(tf.gather(teacher_log_p, segment, axis=1, batch_dims=1))  # (B, T, categories)
-    teacher_loss = -tf.reduce_sum(targets * log_q, axis=-1)
+    teacher_loss = -tf.reduce_sum(tf.exp(teacher_log_p)[:, None, :] * log_q, axis=-1)
     return (1 - run.teacher_weight) * label_loss + run.teacher_weight * teacher_loss
 
 
@@ -388,10 +365,10 @@ def main(argv=None):
         print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
     save_run(args.out, run, builder.info.full_name, counts)
 
-    def replica_step(inputs, labels, weights, ends, teacher_log_p, lr):
+    def replica_step(inputs, labels, weights, teacher_log_p, lr):
         with tf.GradientTape() as tape:
             probabilities = model(inputs, training=True)
-            per_point = point_losses(probabilities, labels, ends, teacher_log_p, run)
+            per_point = point_losses(probabilities, labels, teacher_log_p, run)
             # Divided by the global batch, so replicas' gradients add up to the batch mean.
             loss = tf.reduce_sum(per_point * weights) / run.batch_size
         optimizer.learning_rate.assign(lr)
@@ -400,8 +377,8 @@ def main(argv=None):
         return loss
 
     @tf.function(reduce_retracing=True)
-    def train_step(inputs, labels, weights, ends, teacher_log_p, lr):
-        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, ends, teacher_log_p, lr))
+    def train_step(inputs, labels, weights, teacher_log_p, lr):
+        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, teacher_log_p, lr))
         return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
     start = int(step)
@@ -412,13 +389,9 @@ def main(argv=None):
             tf.TensorSpec((None, None, 3), tf.float32),
             tf.TensorSpec((None,), tf.int32),
             tf.TensorSpec((None, None), tf.float32),
-            tf.TensorSpec((None, None, 3), tf.float32),
-            tf.TensorSpec((None, None), tf.int32),
         ),
     )
-    dataset = dataset.map(
-        lambda x, y, w, teacher_x, ends: (x, y, w, ends, teacher_log_probabilities(teacher, teacher_x, ends, run))
-    )
+    dataset = dataset.map(lambda x, y, w: (x, y, w, teacher_log_probabilities(teacher, x, w, run)))
     dataset = dataset.prefetch(4)
     stream = iter(strategy.experimental_distribute_dataset(dataset))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)

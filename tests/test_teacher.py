@@ -10,7 +10,7 @@ import tensorflow as tf
 import tf_keras as keras
 
 from model_training.sketch_rnn import CATEGORIES
-from model_training.teacher import Teacher, TeacherError, prefix_ends, render
+from model_training.teacher import Teacher, TeacherError, render
 from model_training.train import point_losses
 from tests.conftest import run_module
 
@@ -94,20 +94,18 @@ def test_a_bad_teacher_file_is_refused_naming_the_file(tmp_path, damage, message
     assert str(folder) in str(error.value)
 
 
-def test_each_point_learns_from_the_first_prefix_that_holds_it():
+def test_every_point_learns_from_the_teachers_view_of_the_whole_drawing():
     args = argparse.Namespace(teacher_weight=1.0)
     labels = tf.constant([0])
-    probabilities = tf.fill((1, 5, 3), 1 / 3)  # uniform: the loss only shows which target each point gets
+    probabilities = tf.fill((1, 5, 3), 1 / 3)
     probabilities = tf.tensor_scatter_nd_update(probabilities, [[0, 0, 0], [0, 0, 1], [0, 0, 2]], [0.8, 0.1, 0.1])
-    ends = tf.constant(prefix_ends([4], (0.5, 1.0)))  # prefixes end at points 1 and 3 of 4 (one padded point)
-    assert ends.numpy().tolist() == [[1, 3]]
-    teacher = tf.math.log(tf.constant([[[1.0, 1e-9, 1e-9], [1e-9, 1.0, 1e-9]]]))
-    losses = point_losses(probabilities, labels, ends, teacher, args).numpy()[0]
-    np.testing.assert_allclose(losses, [-np.log(0.8), np.log(3), np.log(3), np.log(3), np.log(3)], rtol=1e-4)
-    losses = point_losses(probabilities, labels, ends, teacher[:, :, :0], args).numpy()[0]  # no teacher: labels
+    teacher = tf.math.log(tf.constant([[1e-9, 1.0, 1e-9]]))  # the teacher says category 1
+    losses = point_losses(probabilities, labels, teacher, args).numpy()[0]
+    np.testing.assert_allclose(losses, [-np.log(0.1), np.log(3), np.log(3), np.log(3), np.log(3)], rtol=1e-4)
+    losses = point_losses(probabilities, labels, teacher[:, :0], args).numpy()[0]  # no teacher: labels
     np.testing.assert_allclose(losses[0], -np.log(0.8), rtol=1e-4)
-    mixed = point_losses(probabilities, labels, ends, teacher, argparse.Namespace(teacher_weight=0.3)).numpy()[0]
-    np.testing.assert_allclose(mixed[0], -np.log(0.8), rtol=1e-4)  # label and teacher agree on point 0
+    mixed = point_losses(probabilities, labels, teacher, argparse.Namespace(teacher_weight=0.3)).numpy()[0]
+    np.testing.assert_allclose(mixed[0], -0.7 * np.log(0.8) - 0.3 * np.log(0.1), rtol=1e-4)
 
 
 def run_train(*args):
@@ -123,8 +121,6 @@ def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
         "20",
         "--teacher",
         teacher_path,
-        "--teacher-fractions",
-        "0.5,1.0",
         "--source",
         quickdraw_dir,
         "--data-dir",
@@ -136,7 +132,6 @@ def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
     assert "trained 20 steps" in result.stdout
     config = json.loads((tmp_path / "run" / "run.json").read_text())["config"]
     assert config["teacher"] == str(teacher_path) and config["teacher_weight"] == 0.7
-    assert config["teacher_fractions"] == [0.5, 1.0]
 
 
 def test_a_bad_teacher_stops_training_before_it_starts(tmp_path):

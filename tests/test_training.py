@@ -29,7 +29,7 @@ def test_run_json_holds_the_settings_with_their_types(quick_run):
     folder = quick_run[0]
     config = json.loads((folder / "run" / "run.json").read_text())["config"]
     assert config["steps"] == 60 and config["lr"] == 3e-3 and config["no_augment"] is False
-    assert config["teacher"] is None and config["teacher_fractions"] == [1.0]
+    assert config["teacher"] is None and config["stroke_mix"] == 0.3
     assert config["model"]["lstm_units"] == [16] and config["preprocessing"]["max_points"] == 250
 
 
@@ -96,9 +96,7 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     assert (model_dir / "metrics.json").read_text() == written
 
 
-def test_page_prefixes_are_framed_as_the_page_frames_them_and_targeted_by_the_whole_drawing():
-    import dataclasses
-
+def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     import numpy as np
 
     from model_training.config import PREPROCESSING
@@ -107,65 +105,54 @@ def test_page_prefixes_are_framed_as_the_page_frames_them_and_targeted_by_the_wh
     from model_training.strokes import normalize, to_stroke3
     from model_training.train import batches
 
-    zigzag = [[5 * i for i in range(11)], [10 * (i % 2) for i in range(11)]]
-    drawing = to_stroke3([zigzag, [[200, 255], [200, 255]]])  # a small zigzag, then a line far away
+    drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=4, no_augment=True)
-
-    def first_batch(page_prefixes):
-        stream = batches(
-            [drawing], np.zeros(1, np.int32), np.ones(1), dataclasses.replace(run, page_prefixes=page_prefixes), 0
-        )
-        return next(stream)
-
-    whole, labels, weights, teacher_inputs, ends = first_batch(0.0)
-    assert all(np.array_equal(row, normalize(drawing)) for row in whole)
+    shown, labels, weights = next(batches([drawing], np.zeros(1, np.int32), np.ones(1), run, 0))
+    assert all(np.array_equal(row, normalize(drawing)) for row in shown)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
-    np.testing.assert_array_equal(teacher_inputs, whole)  # the teacher labels what the student is shown
-    assert (ends[:, -1] == len(drawing) - 1).all()
-
-    prefixes, _, weights, teacher_inputs, ends = first_batch(1.0)
-    shown = (weights > 0).sum(axis=1)
-    assert (shown < len(drawing)).any()  # cut short of the whole drawing ...
-    for row, n in zip(prefixes, shown):
-        xs = np.cumsum(row[:n, 0]) * PREPROCESSING["delta_scale"]
-        ys = np.cumsum(row[:n, 1]) * PREPROCESSING["delta_scale"]
-        # ... and scaled to its own box, as the page does (the zigzag alone spans 50 of 255 in the whole)
-        assert max(np.ptp(xs), np.ptp(ys)) == pytest.approx(PREPROCESSING["canvas_size"])
-    # The teacher's target for a prefix is what the drawing will become: it sees the whole drawing.
-    assert all(np.array_equal(row, normalize(drawing)) for row in teacher_inputs)
-    assert (ends[:, -1] == len(drawing) - 1).all()
+    assert (labels == 0).all()
 
 
-def test_page_prefixes_with_teacher_prefixes_are_refused():
-    from model_training.train import parse_args
-
-    with pytest.raises(SystemExit):
-        parse_args(["--page-prefixes", "0.5", "--teacher-fractions", "0.5,1.0"])
-
-
-def test_reordered_strokes_draw_the_same_picture_another_way():
+def test_mixed_strokes_begin_with_one_drawing_and_end_with_the_other():
     import numpy as np
 
-    from model_training.strokes import from_stroke3, to_stroke3
-    from model_training.train import reorder_strokes
+    from model_training.strokes import to_stroke3
+    from model_training.train import join_strokes, mix_strokes, split_strokes
 
-    strokes = [[[0, 40, 80], [0, 0, 30]], [[100], [100]], [[10, 10, 60, 90], [200, 120, 120, 255]], [[5, 250], [5, 5]]]
-    drawing = to_stroke3(strokes).astype(np.float32)
+    first = [[[0, 40, 80], [0, 0, 30]], [[100], [100]], [[10, 10, 60], [200, 120, 120]]]
+    second = [[[5, 250], [5, 5]], [[7, 9], [7, 9]], [[30, 40], [30, 40]], [[1, 2], [3, 4]]]
+    a, b = (split_strokes(to_stroke3(d).astype(np.float32)) for d in (first, second))
+    seen = set()
+    for seed in range(30):
+        mixed = mix_strokes(a, b, np.random.default_rng(seed))
+        kept = next(k for k in range(len(a) + 1) if k == len(a) or not np.array_equal(mixed[k], a[k]))
+        assert 1 <= kept < len(a)  # at least one stroke of each
+        tail = mixed[kept:]
+        assert all(np.array_equal(x, y) for x, y in zip(tail, b[len(b) - len(tail) :]))
+        seen.add(kept)
+        assert join_strokes(mixed)[:, 2].sum() == len(mixed)
+    assert seen == {1, 2}
+    assert mix_strokes(a, b[:1], np.random.default_rng(0)) is a  # a one-stroke partner gives nothing to mix
 
-    def picture(stroke3):  # the segments and dots drawn, whatever their order and direction
-        drawn = set()
-        for xs, ys in from_stroke3(np.rint(stroke3).astype(int)):
-            points = list(zip(xs, ys))
-            drawn |= {frozenset(pair) for pair in zip(points, points[1:])} or {frozenset(points)}
-        return drawn
 
-    orders = set()
-    for seed in range(20):
-        shown = reorder_strokes(drawing, np.random.default_rng(seed))
-        assert shown.shape == drawing.shape and shown[:, 2].sum() == len(strokes)
-        assert picture(shown) == picture(drawing)
-        orders.add(tuple(map(tuple, shown.tolist())))
-    assert len(orders) > 10  # orders and directions do change
+def test_moved_strokes_keep_their_points_and_pen_lifts():
+    import dataclasses
+
+    import numpy as np
+
+    from model_training.config import PREPROCESSING
+    from model_training.model import QUICK_MODEL_CONFIG
+    from model_training.run_config import RunConfig
+    from model_training.strokes import normalize, to_stroke3
+    from model_training.train import augment
+
+    drawing = normalize(to_stroke3([[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]))
+    run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING)
+    run = dataclasses.replace(run, stroke_mix=0.0, stroke_moves=1.0)
+    outputs = [augment(drawing, drawing, np.random.default_rng(seed), run) for seed in range(10)]
+    for out in outputs:
+        assert out.dtype == np.float32 and out[-1, 2] == 1 and out[:, 2].sum() in (2, 3)  # one may be dropped
+    assert len({out.tobytes() for out in outputs}) == 10
 
 
 def test_group_rows_count_each_category_once_in_the_category_mean():
