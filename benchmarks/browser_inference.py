@@ -15,9 +15,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from model_training.config import PREPROCESSING
-from model_training.strokes import normalize
+from benchmarks.common import percentiles, real_stroke3, shipped_package, spread, write_result
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from webapp.config import DEFAULTS
 
@@ -86,11 +84,14 @@ def main(argv=None):
     parser.add_argument("--drawings", type=int, default=10, help="drawings per length")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    drawings = real_stroke3(args.source)
+    package = shipped_package()
+    drawings = real_stroke3(args.source, package)
     sequences = {}
     for length in LENGTHS:
         long_enough = [d for d in drawings if len(d) >= length]
-        sequences[str(length)] = [normalize(d[:length]).ravel().tolist() for d in spread(long_enough, args.drawings)]
+        sequences[str(length)] = [
+            package.model_input(d[:length]).ravel().tolist() for d in spread(long_enough, args.drawings)
+        ]
 
     report = {"backends": {}, "drawings_per_length": {k: len(v) for k, v in sequences.items()}}
     with live_server(workers=1) as (url, _), sync_playwright() as p:
@@ -136,7 +137,7 @@ def main(argv=None):
                 f"{b['total'] / 1024:.0f} KiB (model {b['model'] / 1024:.0f}, scripts {b['scripts'] / 1024:.0f}, "
                 f"wasm {b['wasm'] / 1024:.0f}, other {b['other'] / 1024:.0f})"
             )
-    report["preprocessing"] = PREPROCESSING
+    report["preprocessing"] = package.preprocessing
     write_result("browser_inference", report)
     return 0
 

@@ -5,14 +5,22 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.config import PROJECT_ROOT, default_quickdraw_dir
-from model_training.strokes import DrawingError, drawing_to_stroke3, read_ndjson
+from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
+from model_training.model_package import ModelPackage
+from model_training.strokes import DrawingError, read_ndjson
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 
 
-def real_stroke3(source=None):
-    """Every real drawing in simplified/ as stroke-3, in a fixed order."""
+def shipped_package():
+    """The shipped model package: the labels and preprocessing the benchmarks read drawings with."""
+    return ModelPackage.from_pretrained(MODEL_DIR)
+
+
+def real_stroke3(source=None, package=None):
+    """Every real drawing in simplified/ as stroke-3 by the package's preprocessing (default: the shipped
+    model's), in a fixed order."""
+    package = package or shipped_package()
     folder = Path(source or default_quickdraw_dir() or "")
     files = sorted((folder / "simplified").glob("*.ndjson.gz"))
     if not files:
@@ -21,7 +29,7 @@ def real_stroke3(source=None):
     for path in files:
         for record in read_ndjson(path):
             try:
-                drawings.append(drawing_to_stroke3(record["drawing"]))
+                drawings.append(package.drawing_to_stroke3(record["drawing"]))
             except DrawingError:
                 continue
     return drawings

@@ -8,12 +8,12 @@ Quick, Draw! drawing from the real test split (spread across categories), is dra
 even ones with the mouse and the odd ones with touch, then:
 - agreement: the browser's top guess against the server's for the strokes the page recorded
   (POST /api/predict {"drawing": ...}), the check that both sides preprocess alike;
-- update cost: the recorded strokes are replayed point by point through the page's own modules
-  (strokes.js, then the incremental classifier), timing every update: simplification, normalisation and
-  inference together. Every point is an update here; the page coalesces the points of one animation
-  frame, so this is the most work the page can be asked for. Also: how many rows each update
-  recomputed, and the share of updates that recomputed from the first row (a drawing that grew beyond
-  its box is rescaled, so every row changes).
+- update cost: the recorded strokes are replayed point by point through the page's own pipeline
+  (static/js/guesser.js: strokes.js, then the incremental classifier), timing every update:
+  simplification, normalisation and inference together. Every point is an update here; the page
+  coalesces the points of one animation frame, so this is the most work the page can be asked for.
+  Also: how many rows each update recomputed, and the share of updates that recomputed from the
+  first row (a drawing that grew beyond its box is rescaled, so every row changes).
 Prints a summary and writes benchmarks/results/page_replay.json.
 """
 
@@ -36,21 +36,22 @@ from webapp.config import DEFAULTS
 STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]
 
 REPLAY = """async (strokes) => {
-  const { drawingToStroke3, normalize } = await import("/static/js/strokes.js");
+  const { Guesser } = await import("/static/js/guesser.js");
   const { loadModel } = await import("/static/js/model_client.js");
   const root = document.querySelector(".draw-layout");
-  window.replayModel ??= await loadModel(root, { backends: [root.dataset.backend] });
-  const { metadata, engine } = window.replayModel;
-  const params = metadata.preprocessing;
-  const classifier = engine.classifier;
-  classifier.reset();
+  if (!window.replayGuesser) {
+    const { metadata, engine } = await loadModel(root, { backends: [root.dataset.backend] });
+    window.replayGuesser = new Guesser({ metadata, engine, topK: 5, onResult: () => {} });
+  }
+  const guesser = window.replayGuesser;
+  guesser.reset();
   const updates = [];
   for (let s = 0; s < strokes.length; s++) {
     for (let i = 1; i <= strokes[s][0].length; i++) {
       const drawn = [...strokes.slice(0, s), strokes[s].map((column) => column.slice(0, i))];
       const started = performance.now();
-      const rows = normalize(drawingToStroke3(drawn, params), params);
-      const { computed } = classifier.predict(rows);
+      const { rows } = guesser.modelInput(drawn);
+      const { computed } = guesser.guessInBrowser(rows);
       updates.push([performance.now() - started, computed, rows.length / 3]);
     }
   }

@@ -16,9 +16,8 @@ import time
 import numpy as np
 
 from benchmarks.common import write_result
-from model_training.config import PREPROCESSING
 from model_training.node import run_node
-from model_training.strokes import MAX_INPUT_POINTS, drawing_to_stroke3
+from model_training.strokes import MAX_INPUT_POINTS
 from webapp import create_app
 
 N = MAX_INPUT_POINTS
@@ -42,19 +41,21 @@ def hostile_drawings():
     }
 
 
-def javascript_ms(drawings):
-    return [r["ms"] for r in run_node("strokes_cli.mjs", {"params": PREPROCESSING, "drawings": drawings})]
+def javascript_ms(drawings, preprocessing):
+    return [r["ms"] for r in run_node("strokes_cli.mjs", {"params": preprocessing, "drawings": drawings})]
 
 
 def main():
-    client = create_app({"TESTING": True}).test_client()
+    app = create_app({"TESTING": True})
+    package = app.extensions["predictor"].package  # the drawings are read as the served model reads them
+    client = app.test_client()
     drawings = hostile_drawings()
-    js = javascript_ms(list(drawings.values()))
+    js = javascript_ms(list(drawings.values()), package.preprocessing)
     rows = []
     for (name, drawing), js_ms in zip(drawings.items(), js, strict=True):
         points = sum(len(s[0]) for s in drawing)
         started = time.perf_counter()
-        drawing_to_stroke3(drawing)
+        package.drawing_to_stroke3(drawing)
         simplify_s = time.perf_counter() - started
         body = json.dumps({"drawing": drawing})
         cpu = time.process_time()

@@ -20,12 +20,24 @@ QUICKDRAW_DIR_ENV = "INKLING_QUICKDRAW_DIR"
 TFDS_DATA_DIR = Path(os.environ.get("INKLING_TFDS_DIR", Path.home() / "tensorflow_datasets"))
 
 
+# The bitmap teacher the shipped recipe distils from (training only; never shipped).
+TEACHER_ENV = "INKLING_TEACHER"
+
+
 def default_quickdraw_dir():
     """The shared data folder, if the user named one or it sits beside the checkout."""
     if os.environ.get(QUICKDRAW_DIR_ENV):
         return Path(os.environ[QUICKDRAW_DIR_ENV])
     beside = PROJECT_ROOT.parent / "shared" / "data" / "quickdraw"
     return beside if beside.is_dir() else None
+
+
+def default_teacher():
+    """The teacher's Keras file, if the user named one or the shared one sits beside the checkout."""
+    if os.environ.get(TEACHER_ENV):
+        return Path(os.environ[TEACHER_ENV])
+    beside = PROJECT_ROOT.parent / "shared" / "teachers" / "doodlenet" / "doodlenet.h5"
+    return beside if beside.is_file() else None
 
 
 # Google's simplification recipe for Quick, Draw! "simplified" drawings, and the model's input scaling.

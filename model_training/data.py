@@ -106,6 +106,18 @@ def prepare(args, preprocessing=PREPROCESSING):
     return builder
 
 
+def load_split(builder, split, real_only=False):
+    """A split in memory: its simplified stroke-3 sequences (int16), labels, synthetic flags."""
+    sequences, labels, synthetic = [], [], []
+    for example in builder.as_dataset(split=split).as_numpy_iterator():
+        if real_only and example["synthetic"]:
+            continue
+        sequences.append(example["strokes"])
+        labels.append(example["label"])
+        synthetic.append(example["synthetic"])
+    return sequences, np.array(labels, dtype=np.int32), np.array(synthetic, dtype=bool)
+
+
 def split_counts(builder):
     """{split: Counter((category, synthetic) -> drawings)}, and {split: contributed drawings}."""
     counts = {split: Counter() for split in SPLITS}

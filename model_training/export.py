@@ -4,13 +4,14 @@
 
 Quantisation: uint8 when it costs at most 0.5 points of top-1 on the real validation drawings,
 float16 otherwise (both measured and recorded in metadata.json). metadata.json is the one description
-of the model that the browser and the server read: labels in output order, preprocessing parameters,
-maximum points, version, training data counts and (after `model_training.evaluate`) the metrics.
+of the model that the browser and the server read (model_training.model_package): labels in output order,
+preprocessing, architecture, version, weight checksums, the run's complete settings with the teacher's
+checksum, and training data counts. A new export removes the old model's metrics.json and plots: they
+describe other weights. `model_training.evaluate` writes this model's.
 """
 
 import argparse
 import datetime
-import hashlib
 import json
 import shutil
 import sys
@@ -20,14 +21,13 @@ from pathlib import Path
 from tensorflowjs.converters import save_keras_model
 
 from model_training.config import MODEL_DIR
-from model_training.data import prepare
+from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
-from model_training.model_package import SCHEMA_VERSION, sha256_of
+from model_training.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
 from model_training.strokes import normalize
 from model_training.tfjs_model import load_tfjs_model
-from model_training.train import load_split
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
 
@@ -43,7 +43,8 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
     try:
-        run, dataset, data_counts = load_run(args.run)
+        run, details = load_run(args.run)
+        dataset = details["dataset"]
     except RunConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -73,28 +74,29 @@ def main(argv=None):
         chosen = "uint8" if reference - candidates["uint8"]["validation_top1"] <= MAX_TOP1_LOSS else "float16"
         print(f"chosen: {chosen}")
         args.out.mkdir(parents=True, exist_ok=True)
-        for old in list(args.out.glob("*.bin")) + [args.out / "model.json"]:
+        # The old model's files go, its figures with them (evaluate writes this model's).
+        stale = ["model.json", "metadata.json", "metrics.json", "training_history.json"]
+        for old in [*args.out.glob("*.bin"), *args.out.glob("*.png"), *(args.out / name for name in stale)]:
             old.unlink(missing_ok=True)
         for path in (Path(scratch) / chosen).iterdir():
             shutil.copy(path, args.out / path.name)
 
-    shards = sorted(args.out.glob("*.bin"))
-    weights = b"".join(p.read_bytes() for p in shards)
+    checksums = {p.name: sha256_of(p) for p in sorted(args.out.glob("*.bin"))}
     metadata = {
         "schema_version": SCHEMA_VERSION,  # model_training/model_package.py checks what follows
         "name": "inkling-sketch-lstm",
-        "version": f"{datetime.date.today():%Y.%m.%d}-{hashlib.sha256(weights).hexdigest()[:8]}",
+        "version": f"{datetime.date.today():%Y.%m.%d}-{weights_digest(checksums)[:8]}",
         "labels": CATEGORIES,
         "preprocessing": run.preprocessing,  # what the run trained on, whatever config.py now says
         "architecture": run.model,
         "causal": True,
         "parameters": int(model.count_params()),
         "quantization": {"chosen": chosen, "float32_validation_top1": reference, "candidates": candidates},
-        "training_data": data_counts,
-        "training": run.training_settings(),
-        "distillation": run.distillation_settings(),  # the teacher's file name; the teacher is never exported
+        "training_data": details["data"],
+        # Every setting of the run; the teacher by name and checksum (it is never exported).
+        "run": {"config": run.published(), "teacher_sha256": details["teacher_sha256"]},
         "dataset": dataset,
-        "weights": {p.name: sha256_of(p) for p in shards},  # the server refuses weights that do not match
+        "weights": checksums,  # the server refuses weights that do not match
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     # The curves and throughput travel with the model: the model page, Q5 and the benchmarks read them.

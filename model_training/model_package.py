@@ -1,9 +1,12 @@
-"""The exported model as files: model.json, weight shards and metadata.json, checked before use.
+"""The exported model as a package: model.json, weight shards, metadata.json and (after evaluation)
+metrics.json, read through one loader, `ModelPackage.from_pretrained(folder)`.
 
 Free of TensorFlow on purpose: the web server reads the package with numpy alone. `model_training.export`
-writes the package (with SCHEMA_VERSION and a sha256 of every weight file in metadata.json); the server
-reads it through `load_package`, which refuses a package whose metadata lacks a field or holds an
-absurd value, or whose weights do not match their checksums.
+writes it (SCHEMA_VERSION and a sha256 of every weight file in metadata.json). The loader refuses a package
+whose metadata lacks a field or holds an absurd value, or whose weights do not match their checksums.
+Whatever serves, evaluates or plays with a model takes its labels, preprocessing and version from here.
+metrics.json belongs to one model: it names the version and weights digest it was computed for, and the
+loader sets it aside (with the reason in `metrics_problem`) when they are another model's.
 """
 
 import hashlib
@@ -13,7 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEMA_VERSION = 1
+from model_training.sketch_model import SketchModel, UnsupportedModel
+from model_training.strokes import drawing_to_stroke3, normalize
+
+SCHEMA_VERSION = 2
 QUANTISED = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
 
 
@@ -23,6 +29,11 @@ class ModelPackageError(ValueError):
 
 def sha256_of(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def weights_digest(checksums):
+    """One sha256 for a model's weights, from {file name: sha256} (metadata.json's "weights")."""
+    return hashlib.sha256("".join(f"{name} {checksums[name]}\n" for name in sorted(checksums)).encode()).hexdigest()
 
 
 def decode_weights(manifest, read_file):
@@ -103,6 +114,7 @@ REQUIRED = {
     "parameters": _positive_int,
     "quantization": _quantization,
     "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
+    "run": lambda v: isinstance(v, dict) and isinstance(v.get("config"), dict),
     "weights": lambda v: (
         isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
     ),
@@ -134,21 +146,16 @@ def validate_metadata(metadata):
     return problems
 
 
-def _optional_group_rows(metrics, key, like=None):
-    """metrics[key] is absent (a metrics.json from before it), or group rows; with `like`, one for each of like[key]."""
-    if key not in metrics:
-        return True
-    rows = metrics[key]
-    return _group_rows(rows) and (like is None or (isinstance(like.get(key), list) and len(rows) == len(like[key])))
-
-
 def metrics_are_sound(metrics):
     """metrics.json holds what the model page reads."""
     return (
         isinstance(metrics, dict)
         and _count(metrics.get("test_drawings"))
+        and isinstance(metrics.get("model"), dict)
+        and isinstance(metrics.get("plots"), list)
+        and all(isinstance(p, str) and p.endswith(".png") and Path(p).name == p for p in metrics["plots"])
         and _group_rows(metrics.get("groups"))
-        and _optional_group_rows(metrics, "by_real_training_drawings")
+        and _group_rows(metrics.get("by_real_training_drawings"))
         and isinstance(metrics.get("per_category"), dict)
         and all(
             isinstance(v, dict) and _fraction(v.get("top1")) and _count(v.get("drawings"))
@@ -161,7 +168,8 @@ def metrics_are_sound(metrics):
                 and isinstance(metrics["teacher"].get("name"), str)
                 and _group_rows(metrics["teacher"].get("groups"))
                 and len(metrics["teacher"]["groups"]) == len(metrics["groups"])
-                and _optional_group_rows(metrics["teacher"], "by_real_training_drawings", like=metrics)
+                and _group_rows(metrics["teacher"].get("by_real_training_drawings"))
+                and len(metrics["teacher"]["by_real_training_drawings"]) == len(metrics["by_real_training_drawings"])
                 and all(  # the model page sets the two side by side, fraction by fraction
                     t["top1_by_fraction"].keys() == g["top1_by_fraction"].keys()
                     for t, g in zip(metrics["teacher"]["groups"], metrics["groups"])
@@ -171,34 +179,106 @@ def metrics_are_sound(metrics):
     )
 
 
-def load_package(folder):
-    """(metadata, model_json, weights) from an exported model folder, checked; raises ModelPackageError."""
-    folder = Path(folder)
+def _read_json(path):
     try:
-        metadata = json.loads((folder / "metadata.json").read_text())
-        model_json = json.loads((folder / "model.json").read_text())
-    except FileNotFoundError as error:
-        raise ModelPackageError(f"{Path(error.filename).name} is missing") from None
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ModelPackageError(f"{path.name} is missing") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelPackageError(f"a model file is not readable JSON ({type(error).__name__})") from None
-    problems = validate_metadata(metadata)
-    if problems:
-        raise ModelPackageError("; ".join(problems))
-    try:
-        manifest = model_json["weightsManifest"]
-        shards = [path for group in manifest for path in group["paths"]]
-    except (KeyError, TypeError):
-        raise ModelPackageError("model.json has no valid weightsManifest") from None
-    if sorted(shards) != sorted(metadata["weights"]):
-        raise ModelPackageError("model.json's weight files are not the ones metadata.json has checksums for")
-    for name, expected in metadata["weights"].items():
-        path = folder / name
-        if Path(name).name != name or not path.is_file():
-            raise ModelPackageError(f"weight file {Path(name).name} is missing")
-        if sha256_of(path) != expected:
-            raise ModelPackageError(f"weight file {name} does not match its checksum in metadata.json")
-    try:
-        weights = decode_weights(manifest, lambda path: (folder / path).read_bytes())
-    except (KeyError, TypeError, ValueError) as error:
-        raise ModelPackageError(f"model.json's weightsManifest cannot be decoded ({error})") from None
-    return metadata, model_json, weights
+        raise ModelPackageError(f"{path.name} is not readable JSON ({type(error).__name__})") from None
+
+
+class ModelPackage:
+    """One exported model, checked: what it is (metadata), what it computes (model.json and the decoded
+    weights) and how well it does (metrics, when metrics.json was computed for these very weights)."""
+
+    def __init__(self, folder, metadata, model_json, weights, metrics=None, metrics_problem=None):
+        self.folder = Path(folder)
+        self.metadata = metadata
+        self.model_json = model_json
+        self.weights = weights
+        self.metrics = metrics
+        self.metrics_problem = metrics_problem
+
+    @classmethod
+    def from_pretrained(cls, folder):
+        """Read and check the package in `folder`; raises ModelPackageError saying what is wrong."""
+        folder = Path(folder)
+        metadata = _read_json(folder / "metadata.json")
+        model_json = _read_json(folder / "model.json")
+        problems = validate_metadata(metadata)
+        if problems:
+            raise ModelPackageError("; ".join(problems))
+        try:
+            manifest = model_json["weightsManifest"]
+            shards = [path for group in manifest for path in group["paths"]]
+        except (KeyError, TypeError):
+            raise ModelPackageError("model.json has no valid weightsManifest") from None
+        if sorted(shards) != sorted(metadata["weights"]):
+            raise ModelPackageError("model.json's weight files are not the ones metadata.json has checksums for")
+        for name, expected in metadata["weights"].items():
+            path = folder / name
+            if Path(name).name != name or not path.is_file():
+                raise ModelPackageError(f"weight file {Path(name).name} is missing")
+            if sha256_of(path) != expected:
+                raise ModelPackageError(f"weight file {name} does not match its checksum in metadata.json")
+        try:
+            weights = decode_weights(manifest, lambda path: (folder / path).read_bytes())
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelPackageError(f"model.json's weightsManifest cannot be decoded ({error})") from None
+        package = cls(folder, metadata, model_json, weights)
+        package.metrics, package.metrics_problem = package._read_metrics()
+        return package
+
+    @property
+    def labels(self):
+        return self.metadata["labels"]
+
+    @property
+    def preprocessing(self):
+        return self.metadata["preprocessing"]
+
+    @property
+    def version(self):
+        return self.metadata["version"]
+
+    @property
+    def identity(self):
+        """What metrics.json must name to belong to this model."""
+        return {"version": self.version, "weights_digest": weights_digest(self.metadata["weights"])}
+
+    def drawing_to_stroke3(self, drawing):
+        """A Quick, Draw! drawing (raw or simplified) as stroke-3, by this model's own preprocessing."""
+        return drawing_to_stroke3(drawing, self.preprocessing)
+
+    def model_input(self, stroke3):
+        """Stroke-3 -> the rows this model reads (offsets scaled, at most max_points)."""
+        return normalize(stroke3, self.preprocessing)
+
+    def engine(self):
+        """The numpy engine for these weights (model_training.sketch_model); raises ModelPackageError."""
+        try:
+            model = SketchModel(self.model_json, self.weights)
+        except (UnsupportedModel, KeyError, TypeError, ValueError) as error:
+            raise ModelPackageError(f"model.json cannot be run: {error}") from None
+        if model.classes != len(self.labels):
+            raise ModelPackageError(
+                f"the model has {model.classes} outputs but metadata.json lists {len(self.labels)} labels"
+            )
+        return model
+
+    def _read_metrics(self):
+        """(metrics, None) when metrics.json is sound and describes this model, else (None, why not)."""
+        path = self.folder / "metrics.json"
+        if not path.is_file():
+            return None, "this model has not been evaluated yet (metrics.json is missing)"
+        try:
+            metrics = _read_json(path)
+        except ModelPackageError as error:
+            return None, str(error)
+        if not metrics_are_sound(metrics):
+            return None, "metrics.json does not hold what the model page reads"
+        described = metrics["model"].get("version")
+        if metrics["model"] != self.identity:
+            return None, f"metrics.json describes model {described}, not {self.version}: evaluate this model again"
+        return metrics, None

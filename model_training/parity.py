@@ -6,7 +6,7 @@ drawings.
 
 Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
 classifier the page uses (fed the first half of each drawing, then the whole), per backend, and for the
-server's webapp/sketch_model.py; prints them and writes JSON.
+server's numpy engine (model_training/sketch_model.py); prints them and writes JSON.
 """
 
 import argparse
@@ -18,18 +18,17 @@ import numpy as np
 
 from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
-from model_training.model_package import load_package
+from model_training.model_package import ModelPackage
 from model_training.node import run_node
 from model_training.sketch_rnn import split_for_key
-from model_training.strokes import DrawingError, drawing_to_stroke3, normalize, read_ndjson
-from model_training.tfjs_model import load_tfjs_model, read_metadata
-from webapp.sketch_model import SketchModel
+from model_training.strokes import DrawingError, read_ndjson
+from model_training.tfjs_model import load_tfjs_model
 
 BACKENDS = ("wasm", "cpu")
 
 
-def real_test_sequences(quickdraw_dir, count, preprocessing):
-    """Normalised sequences of the first `count` real test-split drawings, a few per category."""
+def real_test_sequences(quickdraw_dir, count, package):
+    """The first `count` real test-split drawings as `package`'s model reads them, a few per category."""
     files = sorted((Path(quickdraw_dir) / "simplified").glob("*.ndjson.gz"))
     per_category = -(-count // len(files))
     sequences = []
@@ -41,7 +40,7 @@ def real_test_sequences(quickdraw_dir, count, preprocessing):
             if split_for_key(record["key_id"]) != "test":
                 continue
             try:
-                sequences.append(normalize(drawing_to_stroke3(record["drawing"], preprocessing), preprocessing))
+                sequences.append(package.model_input(package.drawing_to_stroke3(record["drawing"])))
                 taken += 1
             except DrawingError:
                 continue
@@ -72,8 +71,7 @@ def parity(model_dir, sequences):
             engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
             for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))
         }
-    _, model_json, weights = load_package(model_dir)
-    server = SketchModel(model_json, weights)
+    server = ModelPackage.from_pretrained(model_dir).engine()
     report["server"] = {"numpy": agreement(np.stack([server.probabilities(s) for s in sequences]), keras_probabilities)}
     return report
 
@@ -88,7 +86,7 @@ def main(argv=None):
     if args.source is None:
         print("error: no Quick, Draw! folder; pass --source or set INKLING_QUICKDRAW_DIR", file=sys.stderr)
         return 2
-    sequences = real_test_sequences(args.source, args.drawings, read_metadata(args.model_dir)["preprocessing"])
+    sequences = real_test_sequences(args.source, args.drawings, ModelPackage.from_pretrained(args.model_dir))
     report = parity(args.model_dir, sequences)
     print(json.dumps(report, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import typing
 from pathlib import Path
 
 from model_training.data import DATASET_FLAGS
+from model_training.model_package import sha256_of
 
 # Where the dataset is read and written may differ between a run and its resumption or export (another
 # machine, a moved folder); what the dataset holds may not, and the builder's config name says that.
@@ -79,20 +80,14 @@ class RunConfig:
             theirs["dataset"].pop(location, None)
         return [f"{name}: {mine[name]!r} -> {theirs[name]!r}" for name in mine if mine[name] != theirs[name]]
 
-    def training_settings(self):
-        """The optimisation and input settings, as metadata.json records them."""
-        skip = {"dataset", "model", "preprocessing", "teacher", "teacher_weight", "temperature"}
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
-
-    def distillation_settings(self):
-        """The teacher's file name and how it was used; None without a teacher."""
-        if self.teacher is None:
-            return None
-        return {
-            "teacher": Path(self.teacher).name,
-            "teacher_weight": self.teacher_weight,
-            "temperature": self.temperature,
-        }
+    def published(self):
+        """Every setting, as metadata.json records it: the teacher by its file name (its checksum beside it),
+        the dataset without the folders it was read from on the training machine."""
+        settings = dataclasses.asdict(self)
+        settings["teacher"] = Path(self.teacher).name if self.teacher else None
+        for location in DATASET_LOCATIONS:
+            settings["dataset"].pop(location, None)
+        return settings
 
 
 def _typed(name, hint, value):
@@ -113,17 +108,23 @@ def _is_number(value):
 
 
 def save_run(folder, config, dataset, data):
-    """run.json: the config with its types, the dataset's full name and its counts."""
-    document = {"config": dataclasses.asdict(config), "dataset": dataset, "data": data}
+    """run.json: the config with its types, the teacher file's sha256, the dataset's full name and its counts."""
+    document = {
+        "config": dataclasses.asdict(config),
+        "teacher_sha256": sha256_of(config.teacher) if config.teacher else None,
+        "dataset": dataset,
+        "data": data,
+    }
     (Path(folder) / "run.json").write_text(json.dumps(document, indent=2) + "\n")
 
 
 def load_run(folder):
-    """(RunConfig, dataset name, data counts) from <folder>/run.json; raises RunConfigError."""
+    """(RunConfig, rest of run.json: teacher_sha256, dataset, data) from <folder>/run.json; raises RunConfigError."""
     path = Path(folder) / "run.json"
     try:
         document = json.loads(path.read_text())
-        return RunConfig.from_json(document["config"]), document["dataset"], document["data"]
+        details = {key: document[key] for key in ("teacher_sha256", "dataset", "data")}
+        return RunConfig.from_json(document["config"]), details
     except FileNotFoundError:
         raise RunConfigError(f"{path}: no such file (is {folder} a training run?)") from None
     except (OSError, ValueError, KeyError, TypeError) as error:

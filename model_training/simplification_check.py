@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.config import PROJECT_ROOT, default_quickdraw_dir
+from model_training.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
 from model_training.strokes import DrawingError, read_ndjson, simplify, validate_drawing
 
 
@@ -45,7 +45,7 @@ def agreement(pairs):
     count_differences, distances = [], []
     for raw, google in pairs:
         try:
-            ours = simplify(validate_drawing(raw))
+            ours = simplify(validate_drawing(raw), PREPROCESSING)  # Google's recipe itself, not a model's
         except DrawingError:
             continue
         ours_points = np.array([p for s in ours for p in zip(s[0], s[1])], dtype=float)

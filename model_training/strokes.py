@@ -8,6 +8,8 @@ Formats:
 
 static/js/strokes.js implements the same steps; tests/test_strokes_parity.py keeps them identical.
 Arithmetic is written so that both languages perform the same IEEE operations in the same order.
+Every step that depends on a setting takes `params`, the preprocessing of the model at hand (a model
+package's metadata.json, or a training run's config): no step falls back on a default of its own.
 """
 
 import gzip
@@ -15,8 +17,6 @@ import json
 import math
 
 import numpy as np
-
-from model_training.config import PREPROCESSING
 
 # Bounds that reject absurd input before any work is done.
 MAX_COORDINATE = 1e6
@@ -95,9 +95,9 @@ def has_timestamps(drawing):
     return any(len(stroke) == 3 for stroke in drawing)
 
 
-def is_simplified(strokes):
-    """True when every coordinate is already an integer within the simplified 0..255 frame."""
-    size = PREPROCESSING["canvas_size"]
+def is_simplified(strokes, params):
+    """True when every coordinate is already an integer within the simplified 0..canvas_size frame."""
+    size = params["canvas_size"]
     return all(v == int(v) and 0 <= v <= size for s in strokes for column in s for v in column)
 
 
@@ -173,7 +173,7 @@ def _round(v):
     return math.floor(v + 0.5)
 
 
-def simplify(strokes, params=PREPROCESSING):
+def simplify(strokes, params):
     """Google's recipe: align to top-left, scale the longest side to 255, resample every pixel, RDP."""
     all_x = [v for s in strokes for v in s[0]]
     all_y = [v for s in strokes for v in s[1]]
@@ -223,12 +223,12 @@ def from_stroke3(stroke3):
     return strokes
 
 
-def drawing_to_stroke3(drawing, params=PREPROCESSING):
+def drawing_to_stroke3(drawing, params):
     """Any official drawing -> stroke-3. A raw drawing (with timestamps) is always simplified, even when its
     points happen to be integers from 0 to 255 (a small drawing near a canvas's corner); one without
     timestamps is taken as simplified when it lies in the simplified frame, and simplified otherwise."""
     strokes = validate_drawing(drawing)
-    if has_timestamps(drawing) or not is_simplified(strokes):
+    if has_timestamps(drawing) or not is_simplified(strokes, params):
         strokes = simplify(strokes, params)
     return to_stroke3(strokes)
 
@@ -254,7 +254,7 @@ def validate_stroke3(rows):
     return np.array(rows, dtype=np.float64)
 
 
-def normalize(stroke3, params=PREPROCESSING):
+def normalize(stroke3, params):
     """Stroke-3 -> the float32 (N, 3) model input: offsets / delta_scale, at most max_points rows."""
     s = np.asarray(stroke3, dtype=np.float64)[: params["max_points"]]
     out = np.empty(s.shape, dtype=np.float32)
@@ -263,7 +263,7 @@ def normalize(stroke3, params=PREPROCESSING):
     return out
 
 
-def page_prefix(stroke3, fraction, params=PREPROCESSING):
+def page_prefix(stroke3, fraction, params):
     """The model input the drawing page makes once the first `fraction` of a simplified drawing's points are
     drawn: the partial drawing simplified and scaled to its own bounding box, as static/js/strokes.js does
     for every update, then normalised. (Not a cut of the whole drawing's input: that knows the final size.)"""

@@ -1,17 +1,17 @@
 """A bitmap classifier as a teacher for the stroke model: how it sees a drawing, and how good it is.
 
-    python -m model_training.teacher --teacher ../shared/teachers/doodlenet/doodlenet.h5
+    python -m model_training.teacher [--teacher PATH] [--model-dir static/model]
 
 The command scores the teacher on the real drawings of the test split, per category group and against the
-fraction of the drawing seen (each partial drawing as the drawing page shows it, the inputs `evaluate` gives
-the student), so a rendering can be chosen by a number (README, "The teacher").
+fraction of the drawing seen (each partial drawing as the drawing page shows it with the model's own
+preprocessing, the inputs `evaluate` gives the student), so a rendering can be chosen by a number.
 
 The teacher is a Keras CNN over (28, 28, 1) bitmaps (0 background, 1 ink) with one output per category,
 and a `class_names.txt` beside it naming its outputs in order. It is used at training time only
 (`python -m model_training.train --teacher PATH`) and is never exported or shipped.
 
 Rendering runs in TensorFlow, batched, inside the training step: the teacher labels the very (augmented)
-input the student sees, and every prefix of it, without leaving the graph. Each prefix is scaled like a
+input the student sees without leaving the graph. A drawing (or any prefix of it) is scaled like a
 simplified drawing (longest side 255), centred in a TEACHER_RENDERING["image_size"] square, and drawn
 with lines TEACHER_RENDERING["line_width"] wide; the box filter down to 28x28 is computed analytically:
 a pixel is covered by clip(w/2 + 1/2 - d, 0, 1), with d the distance from its centre to the nearest
@@ -19,7 +19,6 @@ segment and w the line width in output pixels (exact for straight lines).
 """
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -27,7 +26,8 @@ import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
-from model_training.config import PREPROCESSING, TEACHER_RENDERING
+from model_training.config import MODEL_DIR, TEACHER_RENDERING, default_teacher
+from model_training.model import pad_batch
 from model_training.sketch_rnn import CATEGORIES
 
 
@@ -123,46 +123,48 @@ class Teacher:
         return tf.reshape(log_p, (tf.shape(ends)[0], tf.shape(ends)[1], len(CATEGORIES)))
 
 
-def prefix_ends(lengths, fractions):
-    """(n, len(fractions)) index of the last point of each drawing's first `fraction` of points."""
-    return np.array([[max(1, math.ceil(f * n)) - 1 for f in fractions] for n in lengths], dtype=np.int32)
-
-
-def predict_prefixes(teacher, sequences, fractions, batch_size=128):
-    """(n, len(fractions), categories) teacher probabilities for each drawing's prefixes."""
-    from model_training.model import pad_batch
-
+def predict(teacher, sequences, batch_size=128):
+    """(n, categories) teacher probabilities for whole drawings (stroke-3 rows, any offset scale)."""
     order = np.argsort([len(s) for s in sequences], kind="stable")
-    out = np.zeros((len(sequences), len(fractions), len(CATEGORIES)), np.float32)
+    out = np.zeros((len(sequences), len(CATEGORIES)), np.float32)
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         batch, lengths = pad_batch([sequences[i] for i in chunk])
-        out[chunk] = np.exp(teacher.log_probabilities(batch, prefix_ends(lengths, fractions)).numpy())
+        out[chunk] = np.exp(teacher.log_probabilities(batch, lengths[:, None] - 1).numpy()[:, 0])
     return out
 
 
+def teacher_by_fraction(teacher, inputs):
+    """The teacher's probabilities on scoring.page_inputs' drawings; it is not causal, so each is rendered whole."""
+    return {f: predict(teacher, sequences) for f, sequences in inputs.items()}
+
+
 def main(argv=None):
-    from model_training.data import add_dataset_arguments, prepare
-    from model_training.evaluate import group_rows, page_inputs, print_rows, scoring_groups, teacher_by_fraction
-    from model_training.train import load_split
+    from model_training.data import add_dataset_arguments, load_split, prepare
+    from model_training.model_package import ModelPackage, ModelPackageError
+    from model_training.scoring import group_rows, page_inputs, print_rows, scoring_groups
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
-    parser.add_argument("--teacher", type=Path, required=True, help="the teacher's Keras file")
+    parser.add_argument("--teacher", type=Path, default=default_teacher(), help="the teacher's Keras file")
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="whose preprocessing frames the drawings")
     parser.add_argument("--split", default="test", choices=("validation", "test"))
     parser.add_argument("--line-width", type=float, default=TEACHER_RENDERING["line_width"])
     parser.add_argument("--image-size", type=int, default=TEACHER_RENDERING["image_size"])
     args = parser.parse_args(argv)
     rendering = {**TEACHER_RENDERING, "line_width": args.line_width, "image_size": args.image_size}
+    if args.teacher is None:
+        parser.error("no teacher: give --teacher PATH")
     try:
         teacher = Teacher(args.teacher, rendering)
-    except TeacherError as error:
+        preprocessing = ModelPackage.from_pretrained(args.model_dir).preprocessing
+    except (TeacherError, ModelPackageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    builder = prepare(args)
+    builder = prepare(args, preprocessing)
     x, y, _ = load_split(builder, args.split, real_only=True)
     groups, size_groups = scoring_groups(builder)
-    by_fraction = teacher_by_fraction(teacher, page_inputs(x, PREPROCESSING))
+    by_fraction = teacher_by_fraction(teacher, page_inputs(x, preprocessing))
     print(f"teacher {args.teacher.name}, rendering {rendering}")
     print_rows(f"{args.split} split, real drawings", group_rows(by_fraction, y, groups))
     print_rows("by real training drawings", group_rows(by_fraction, y, size_groups))

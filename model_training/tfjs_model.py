@@ -1,7 +1,7 @@
 """Read an exported TF.js layers model back into tf_keras, decoding its (quantised) weights exactly as
 TF.js does, so evaluation and the parity check score the very weights the browser runs.
 
-The web server does not use this: it runs the same weights with numpy (webapp/sketch_model.py).
+The web server does not use this: it runs the same weights with numpy (model_training/sketch_model.py).
 """
 
 import json
@@ -24,7 +24,3 @@ def load_tfjs_model(model_dir):
         raise ValueError(f"model.json has no weights for {', '.join(missing)}")
     model.set_weights([weights[name] for name in names])
     return model
-
-
-def read_metadata(model_dir):
-    return json.loads((Path(model_dir) / "metadata.json").read_text())

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh web
-.venv/bin/python -m webapp.migrate  # the contributions database: created or migrated, never by hand
+.venv/bin/flask --app webapp db upgrade  # the contributions database: created or migrated, never by hand
 export HOST=${HOST:-127.0.0.1} PORT=${PORT:-8000}
 echo "Inkling: open http://$HOST:$PORT/ (Ctrl+C stops it)"
 exec .venv/bin/gunicorn -c webapp/gunicorn.conf.py --access-logfile - "webapp:create_app()"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up (idempotent), installs Debian's Chromium for the browser tests if missing, checks the
-# code with ruff (lint and format), and runs the whole test suite. Arguments go to pytest (e.g. -k browser).
+# code with ruff (lint and format) and import-linter, and runs the whole test suite. Arguments go to pytest (e.g. -k browser).
 # Real drawings come from $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw, else tests/fixtures/quickdraw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache  # imports run one way (contracts in .importlinter)
 exec .venv/bin/python -m pytest "$@"

@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from model_training.config import PROJECT_ROOT, default_quickdraw_dir
+from model_training.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
 from webapp import create_app
 from webapp.database import make_engine, upgrade
 from webapp.models import Contribution
 
 FIXTURE_QUICKDRAW_DIR = Path(__file__).resolve().parent / "fixtures" / "quickdraw"
+# Preprocessing unlike config.PREPROCESSING (coarser simplification, a smaller frame, other offset scaling):
+# a model trained with it reads every drawing differently, and everything that reads drawings must follow it.
+OTHER_PREPROCESSING = {**PREPROCESSING, "canvas_size": 127, "rdp_epsilon": 3.5, "delta_scale": 9.0, "max_points": 120}
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +52,22 @@ def stored_contributions(url):
 def run_module(*args, check=True):
     """`python -m` one of the project's commands, as a user runs it; asserts it succeeds unless `check` is false."""
     result = subprocess.run([sys.executable, "-m", *map(str, args)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result if not check else result.stdout
+
+
+def run_flask(*args, database_url=None, check=True):
+    """`flask --app webapp` one of the app's commands (webapp/cli.py), as a user runs it, against
+    `database_url`; asserts it succeeds unless `check` is false."""
+    env = {**os.environ, **({"INKLING_DATABASE_URL": database_url} if database_url else {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", *map(str, args)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if check:
         assert result.returncode == 0, result.stderr[-3000:]
     return result if not check else result.stdout

@@ -48,7 +48,7 @@ def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrat
         env.setdefault("INKLING_DATABASE_URL", f"sqlite:///{scratch}/inkling.sqlite3")
         if migrate:
             subprocess.run(
-                [sys.executable, "-m", "webapp.migrate"],
+                [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
                 cwd=PROJECT_ROOT,
                 env=env,
                 check=True,

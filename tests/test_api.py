@@ -28,13 +28,18 @@ def test_predict_stroke3(client):
     assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1.0001
 
 
-def test_predict_official_records_as_they_are(client, quickdraw_dir):
+def test_predict_official_records_as_the_model_package_reads_them(client, app, quickdraw_dir):
+    package = app.extensions["predictor"].package
+    coarser = {**package.preprocessing, "rdp_epsilon": 8.0}
     simplified = read_ndjson(quickdraw_dir / "simplified" / "cat.ndjson.gz", limit=1)[0]
     raw = read_ndjson(quickdraw_dir / "raw" / "cat.ndjson.gz", limit=1)[0]
     for record in (simplified, raw):
         by_drawing = post(client, {"drawing": record["drawing"]}).get_json()
-        by_strokes = post(client, {"strokes": drawing_to_stroke3(record["drawing"]).tolist()}).get_json()
-        assert by_drawing["guesses"] == by_strokes["guesses"]
+        as_package = package.drawing_to_stroke3(record["drawing"])
+        by_strokes = post(client, {"strokes": as_package.tolist()}).get_json()
+        assert by_drawing["guesses"] == by_strokes["guesses"] and by_drawing["points"] == len(as_package)
+    # ... and not by any other settings: a raw drawing simplified more coarsely has fewer points.
+    assert by_drawing["points"] > len(drawing_to_stroke3(raw["drawing"], coarser))
 
 
 @pytest.mark.parametrize(
@@ -116,7 +121,6 @@ def test_every_kind_of_response_carries_the_security_headers(client, app):
         client.get("/model/files/metadata.json"),
         client.get("/nothing"),
         post(client, {"strokes": []}),
-        client.post("/predict", data={"strokes": "[]"}),
     ]
     for response in responses:
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
@@ -149,15 +153,21 @@ def test_healthz(client):
     assert body["status"] == "ok" and body["model_version"]
 
 
-def test_server_fragment_for_htmx(client):
-    response = client.post("/predict", data={"strokes": json.dumps(CAT)})
-    html = response.data.decode()
-    assert response.status_code == 200
-    assert 'data-engine="server"' in html and html.count("data-label=") == 5
-    response = client.post("/predict", data={"strokes": "[[1, 2, 7]]"})
-    assert response.status_code == 422 and "pen must be 0 or 1" in response.data.decode()
-    response = client.post("/predict", data={"strokes": "{"})
-    assert response.status_code == 400 and "malformed JSON" in response.data.decode()
+def test_openapi_documents_every_json_route_with_its_methods(app, client):
+    document = client.get("/api/openapi.json").get_json()
+    documented = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
+    served = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert documented == served
+    contribution = document["paths"]["/api/contributions"]["post"]["requestBody"]["content"]["application/json"]
+    properties = contribution["schema"]["properties"]
+    assert properties["prompt"]["enum"] == app.extensions["predictor"].labels  # the model's own labels
+    assert properties["engine"]["enum"] == ["browser", "server"]
+    assert properties["guesses"]["maxItems"] == app.config["MAX_TOP_K"]
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])
@@ -184,8 +194,8 @@ def test_labels_are_rendered_escaped(make_app, tmp_path):
     metadata["labels"] = [f"<script>alert({i})</script>" for i in range(len(metadata["labels"]))]
     (folder / "metadata.json").write_text(json.dumps(metadata))
     client = make_app(MODEL_DIR=str(folder)).test_client()
-    for html in (client.get("/model").data, client.post("/predict", data={"strokes": json.dumps(CAT)}).data):
-        assert b"<script>alert(" not in html and b"&lt;script&gt;alert(" in html
+    html = client.get("/model").data
+    assert b"<script>alert(" not in html and b"&lt;script&gt;alert(" in html
 
 
 json_values = st.recursive(

@@ -2,12 +2,16 @@
 `sketch_rnn` dataset."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import inspect
 
+from model_training.config import PROJECT_ROOT
 from model_training.strokes import read_ndjson
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_module, stored_contributions
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, stored_contributions
 from webapp.database import make_engine
 
 CAT_RAW = read_ndjson(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
@@ -66,7 +70,7 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"prompt": "unicorn"}, "'prompt' must be one of the 345"),
+        ({"prompt": "unicorn"}, "'prompt' must be one of the model's 345"),
         ({"drawing": [[s[0], s[1]] for s in CAT_RAW]}, "needs timestamps"),
         ({"drawing": [[[1, 2], [3, 4], [5, 3]]]}, "go back in time"),
         ({"drawing": [[[1, 2], [3, 4], [0, 1.5]]]}, "needs timestamps"),
@@ -129,48 +133,45 @@ def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_
         round_of(prompt="bicycle", recognized=False, guesses=[{"label": "bicycle", "probability": 0.4}]),
     ):
         assert post(db_client, payload).status_code == 201
-    out = run_module(
-        "model_training.contributions", "export", "--out", tmp_path / "all", "--database-url", database_url
-    )
+
+    def export(out, *options):
+        return run_flask("contributions", "export", "--out", out, *options, database_url=database_url)
+
+    out = export(tmp_path / "all")
     assert "exported 3 drawings in 3 categories" in out
     [record] = read_ndjson(tmp_path / "all" / "raw" / "cat.ndjson")
     assert set(record) == {"key_id", "word", "countrycode", "timestamp", "recognized", "drawing"}
     assert record["word"] == "cat" and record["recognized"] is True and record["key_id"].startswith("contribution-")
     assert record["drawing"][0][2] == CAT_RAW[0][2] and record["timestamp"].endswith(" UTC")
 
-    out = run_module(
-        "model_training.contributions",
-        "export",
-        "--out",
-        tmp_path / "all",
-        "--database-url",
-        database_url,
-        "--recognized-only",
-    )
+    out = export(tmp_path / "all", "--recognized-only")
     assert "exported 1 drawings in 1 categories" in out and "(2 left out by the filters)" in out
     assert [p.name for p in (tmp_path / "all" / "raw").iterdir()] == ["cat.ndjson"]  # a re-export replaces
-    out = run_module(
-        "model_training.contributions",
-        "export",
-        "--out",
-        tmp_path / "agree",
-        "--database-url",
-        database_url,
-        "--min-agreement",
-        "0.3",
-    )
+    export(tmp_path / "agree", "--min-agreement", "0.3")
     assert sorted(p.name for p in (tmp_path / "agree" / "raw").iterdir()) == ["bicycle.ndjson", "cat.ndjson"]
 
 
 def test_export_of_an_unreadable_database_is_a_clear_error(tmp_path):
-    result = run_module(
-        "model_training.contributions",
+    result = run_flask(
+        "contributions",
         "export",
         "--out",
         tmp_path,
-        "--database-url",
-        "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
         check=False,
     )
-    assert result.returncode == 2 and "the contributions database cannot be read" in result.stderr
+    assert result.returncode != 0 and "the contributions database cannot be read" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(database_url):
+    """`alembic check` (alembic.ini, the app's DATABASE_URL): autogenerate finds nothing to add."""
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "check"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INKLING_DATABASE_URL": database_url},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No new upgrade operations detected" in result.stdout + result.stderr

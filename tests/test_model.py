@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from model_training.config import MODEL_DIR, PREPROCESSING
+from model_training.config import MODEL_DIR
 from model_training.model import MODEL_CONFIG, build_model, pad_batch, predict_steps
+from model_training.model_package import ModelPackage
 from model_training.parity import parity, real_test_sequences
 
 
@@ -46,7 +47,7 @@ def test_outputs_are_causal(model):
 def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(quickdraw_dir):
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")
-    report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, PREPROCESSING))
+    report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, ModelPackage.from_pretrained(MODEL_DIR)))
     assert report["drawings"] >= 25  # 300 from the shared folder, every test drawing of the fixture
     for backend in ("wasm", "cpu"):
         for engine in ("tfjs_layers_model", "tfjs_incremental"):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from model_training.config import PREPROCESSING
 from model_training.simplification_check import agreement, read_pairs
 from model_training.strokes import (
+    MAX_COORDINATE,
     DrawingError,
     drawing_to_stroke3,
     from_stroke3,
@@ -34,14 +35,14 @@ def test_simplify_aligns_scales_and_drops_collinear_points():
         [[100.0, 150.0, 200.0, 300.0], [50.0, 50.0, 50.0, 50.0], [0, 10, 20, 30]],
         [[100.0, 100.0], [50.0, 100.0], [40, 50]],
     ]
-    simplified = simplify(validate_drawing(raw))
+    simplified = simplify(validate_drawing(raw), PREPROCESSING)
     # A straight line keeps its two ends; the longest side (200) becomes 255, so 50 becomes 64.
     assert simplified == [[[0, 255], [0, 0]], [[0, 0], [0, 64]]]
 
 
 def test_simplified_drawings_pass_through_unchanged():
     drawing = [[[0, 40, 255], [0, 90, 20]], [[7], [8]]]
-    assert from_stroke3(drawing_to_stroke3(drawing)) == drawing
+    assert from_stroke3(drawing_to_stroke3(drawing, PREPROCESSING)) == drawing
 
 
 def test_raw_drawings_are_simplified_even_inside_the_simplified_frame():
@@ -49,16 +50,16 @@ def test_raw_drawings_are_simplified_even_inside_the_simplified_frame():
     angles = [i * 2 * math.pi / 40 for i in range(41)]
     xs = [round(30 + 20 * math.cos(a)) for a in angles]
     ys = [round(30 + 20 * math.sin(a)) for a in angles]
-    raw = drawing_to_stroke3([[xs, ys, list(range(41))]])
+    raw = drawing_to_stroke3([[xs, ys, list(range(41))]], PREPROCESSING)
     assert np.abs(raw[:, :2]).sum(axis=0).max() > 255  # scaled up to the 255 frame, as the game does
     assert len(raw) < 30  # and simplified: RDP drops most of the 41 points
-    as_given = drawing_to_stroke3([[xs, ys]])  # without timestamps it is taken as already simplified
+    as_given = drawing_to_stroke3([[xs, ys]], PREPROCESSING)  # without timestamps it is taken as already simplified
     assert len(as_given) == 41
 
 
 def test_normalize_scales_offsets_and_truncates():
     stroke3 = np.array([[24, -48, 0], [0, 12, 1]] * 200)
-    out = normalize(stroke3)
+    out = normalize(stroke3, PREPROCESSING)
     assert out.dtype == np.float32
     assert out.shape == (PREPROCESSING["max_points"], 3)
     np.testing.assert_allclose(out[:2], [[1, -2, 0], [0, 0.5, 1]])
@@ -110,19 +111,30 @@ stroke = st.integers(1, 30).flatmap(
 )
 
 
+def readable(drawing):
+    """Whether a drawing of this test's shape is one the stroke code must accept: strokes and points
+    present, every x and y a finite number no larger than MAX_COORDINATE (the rules, restated)."""
+    return bool(drawing) and all(
+        all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for column in stroke[:2] for v in column)
+        for stroke in drawing
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(stroke, min_size=0, max_size=6))
 def test_any_drawing_gives_valid_stroke3_or_a_clear_error(drawing):
-    try:
-        stroke3 = drawing_to_stroke3(drawing)
-    except DrawingError as error:
-        assert str(error)
+    if not readable(drawing):
+        with pytest.raises(DrawingError) as error:
+            drawing_to_stroke3(drawing, PREPROCESSING)
+        assert str(error.value)
         return
+    stroke3 = drawing_to_stroke3(drawing, PREPROCESSING)  # a readable drawing is never refused
     assert stroke3.ndim == 2 and stroke3.shape[1] == 3 and len(stroke3) >= 1
     assert set(np.unique(stroke3[:, 2])) <= {0, 1} and stroke3[-1, 2] == 1
+    assert stroke3[:, 2].sum() == len(drawing)  # one pen lift per stroke
     points = np.cumsum(stroke3[:, :2].astype(int), axis=0)
     assert points.min() >= 0 and points.max() <= PREPROCESSING["canvas_size"]
-    assert np.isfinite(normalize(stroke3)).all()
+    assert np.isfinite(normalize(stroke3, PREPROCESSING)).all()
 
 
 def test_simplifier_agrees_with_googles_simplified_drawings(quickdraw_dir):

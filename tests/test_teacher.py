@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 import tf_keras as keras
 
+from model_training.model_package import sha256_of
 from model_training.sketch_rnn import CATEGORIES
 from model_training.teacher import Teacher, TeacherError, render
 from model_training.train import point_losses
@@ -112,7 +113,7 @@ def run_train(*args):
     return run_module("model_training.train", *args, check=False)
 
 
-def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
+def test_quick_training_with_a_teacher_records_it_in_the_package(teacher_path, quickdraw_dir, tmp_path):
     result = run_train(
         "--quick",
         "--steps",
@@ -132,6 +133,10 @@ def test_quick_training_with_a_teacher(teacher_path, quickdraw_dir, tmp_path):
     assert "trained 20 steps" in result.stdout
     config = json.loads((tmp_path / "run" / "run.json").read_text())["config"]
     assert config["teacher"] == str(teacher_path) and config["teacher_weight"] == 0.7
+    run_module("model_training.export", "--run", tmp_path / "run", "--out", tmp_path / "model")
+    recorded = json.loads((tmp_path / "model" / "metadata.json").read_text())["run"]
+    assert recorded["config"]["teacher"] == "teacher.h5"  # by name: the training machine's paths stay there
+    assert recorded["teacher_sha256"] == sha256_of(teacher_path)
 
 
 def test_a_bad_teacher_stops_training_before_it_starts(tmp_path):

@@ -1,5 +1,6 @@
 """The whole training path in --quick mode: train, resume, export, evaluate, as a user runs it."""
 
+import dataclasses
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from tests.conftest import run_module
 def quick_run(quickdraw_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("quick")
     common = ["--source", str(quickdraw_dir), "--data-dir", str(folder / "tfds")]
+    common += ["--no-teacher"]  # the distilled path has its own quick run (tests/test_teacher.py)
     first = run_module("model_training.train", "--quick", "--pause-at", "30", "--out", str(folder / "run"), *common)
     resumed = run_module("model_training.train", "--quick", "--out", str(folder / "run"), *common)
     return folder, common, first, resumed
@@ -54,13 +56,24 @@ def test_export_refuses_a_run_json_without_types(quick_run, tmp_path):
 
 
 def test_export_and_evaluate_write_what_the_app_reads(quick_run):
+    from model_training.model_package import ModelPackage
+    from model_training.run_config import RunConfig
+
     folder, common, _, _ = quick_run
     model_dir = folder / "model"
+    model_dir.mkdir()
+    (model_dir / "metrics.json").write_text("{}")  # another model's figures ...
+    (model_dir / "training_curves.png").write_bytes(b"old")
     out = run_module("model_training.export", "--run", str(folder / "run"), "--out", str(model_dir))
     assert "chosen:" in out
-    metadata = json.loads((model_dir / "metadata.json").read_text())
+    assert not (model_dir / "metrics.json").exists() and not (model_dir / "training_curves.png").exists()  # ... gone
+    package = ModelPackage.from_pretrained(model_dir)
+    assert package.metrics is None and "not been evaluated" in package.metrics_problem
+    metadata = package.metadata
     assert len(metadata["labels"]) == 345 and metadata["quantization"]["chosen"] in ("uint8", "float16")
     assert metadata["training_data"]["train_real"] > 0
+    assert set(metadata["run"]["config"]) == {f.name for f in dataclasses.fields(RunConfig)}  # every setting
+    assert metadata["run"]["config"]["teacher"] is None and metadata["run"]["teacher_sha256"] is None
     run_module(
         "model_training.evaluate",
         "--model-dir",
@@ -70,6 +83,8 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         *common,
     )
     metrics = json.loads((model_dir / "metrics.json").read_text())
+    assert ModelPackage.from_pretrained(model_dir).metrics == metrics  # evaluated: the figures are this model's
+    assert metrics["model"]["version"] == metadata["version"]
     assert metrics["groups"][0]["drawings"] > 20 and 0 <= metrics["groups"][0]["top1"] <= 1
     # Accuracy while drawing lives in each group's row alone (the model page reads the first group's).
     assert set(metrics["groups"][0]["top1_by_fraction"]) == {"0.1", "0.25", "0.5", "0.75", "1.0"}
@@ -94,6 +109,20 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     )
     assert "real validation drawings" in out and "all 345 categories" in out
     assert (model_dir / "metrics.json").read_text() == written
+
+
+def test_the_teacher_is_found_by_flag_environment_or_beside_the_checkout(monkeypatch, tmp_path, capsys):
+    from model_training import config
+    from model_training.train import parse_args
+
+    monkeypatch.setenv(config.TEACHER_ENV, str(tmp_path / "env.h5"))
+    assert parse_args([]).teacher == tmp_path / "env.h5"
+    assert parse_args(["--teacher", "given.h5"]).teacher.name == "given.h5"
+    assert parse_args(["--no-teacher"]).teacher is None
+    monkeypatch.delenv(config.TEACHER_ENV)
+    monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path / "checkout")  # nothing beside this checkout
+    assert parse_args([]).teacher is None
+    assert "training on the labels alone (the shipped recipe scored 70.2%" in capsys.readouterr().err
 
 
 def test_batches_show_each_drawing_as_the_teacher_will_label_it():
@@ -158,7 +187,7 @@ def test_moved_strokes_keep_their_points_and_pen_lifts():
 def test_group_rows_count_each_category_once_in_the_category_mean():
     import numpy as np
 
-    from model_training.evaluate import group_rows
+    from model_training.scoring import group_rows
     from model_training.sketch_rnn import CATEGORIES
 
     # Category 0: nine drawings, all right; category 1: one drawing, wrong. By drawings 90%, by categories 50%.

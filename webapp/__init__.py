@@ -1,6 +1,7 @@
 """Inkling's web app: the drawing page, the model page, the learn pages and the prediction API.
 
 gunicorn "webapp:create_app()"        (scripts/run.sh does this)
+flask --app webapp db upgrade         (and the other commands of webapp/cli.py)
 """
 
 import logging
@@ -9,7 +10,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from model_training.config import PROJECT_ROOT
-from webapp import api, contributions, database, errors, learn, pages, play, request_body, security
+from webapp import api, cli, contributions, database, errors, learn, openapi, pages, play, request_body, security
 from webapp.config import DEFAULTS, INSTANCE_DIR
 from webapp.inference import Predictor
 
@@ -37,9 +38,11 @@ def create_app(test_config=None):
     request_body.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(play.bp)
     database.init_app(app)
+    cli.init_app(app)
     contributions.init_app(app)
     errors.init_app(app)
     Compress(app)

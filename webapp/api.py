@@ -1,12 +1,11 @@
-"""The JSON API: POST /api/predict, GET /api/openapi.json, GET /healthz."""
+"""The JSON API: POST /api/predict and GET /healthz (its description: webapp/openapi.py)."""
 
 import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from model_training.strokes import DrawingError, drawing_to_stroke3, validate_stroke3
+from model_training.strokes import DrawingError, validate_stroke3
 from webapp.inference import ModelUnavailable
-from webapp.openapi import openapi_document
 
 bp = Blueprint("api", __name__)
 
@@ -47,7 +46,8 @@ def parse_prediction_request(payload):
     try:
         if "strokes" in payload:
             return validate_stroke3(payload["strokes"]), top_k
-        return drawing_to_stroke3(payload["drawing"]), top_k
+        # Simplified and scaled by the loaded model's own preprocessing, as the page does it.
+        return current_app.extensions["predictor"].stroke3(payload["drawing"]), top_k
     except DrawingError as error:
         raise RequestError(str(error)) from None
 
@@ -73,11 +73,6 @@ def api_predict():
         return jsonify(error=str(error)), error.status
     body, status = predict(payload)
     return jsonify(body), status
-
-
-@bp.get("/api/openapi.json")
-def api_openapi():
-    return jsonify(openapi_document(current_app.config))
 
 
 @bp.get("/healthz")

@@ -16,7 +16,6 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from model_training.config import CATEGORIES
 from model_training.strokes import DrawingError, validate_drawing
 from webapp.api import RequestError, parse_json
 from webapp.models import Contribution
@@ -38,7 +37,7 @@ FIELDS = {
 }
 CLIENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_ROUND_MS = 10 * 60 * 1000  # far longer than any round; longer timestamps are not a game's
-KNOWN = frozenset(CATEGORIES)
+MAX_TEXT = 64  # characters of a model version
 
 
 def _integer(payload, name, low, high, optional=False):
@@ -50,9 +49,9 @@ def _integer(payload, name, low, high, optional=False):
     return value
 
 
-def _text(payload, name, pattern=None, most=64):
+def _text(payload, name, pattern=None, most=MAX_TEXT):
     value = payload.get(name)
-    if not isinstance(value, str) or not 0 < len(value) <= most or (pattern and not pattern.match(value)):
+    if not isinstance(value, str) or not 0 < len(value) <= most or (pattern and not pattern.fullmatch(value)):
         raise RequestError(
             f"'{name}' must be " + ("a random id (UUID)" if pattern else f"a string of 1 to {most} characters")
         )
@@ -77,7 +76,7 @@ def raw_drawing(drawing):
     return strokes
 
 
-def guesses_of(value):
+def guesses_of(value, known):
     if not isinstance(value, list) or len(value) > current_app.config["MAX_TOP_K"]:
         raise RequestError(f"'guesses' must be a list of at most {current_app.config['MAX_TOP_K']} guesses")
     guesses = []
@@ -85,7 +84,8 @@ def guesses_of(value):
         if not (
             isinstance(guess, dict)
             and set(guess) == {"label", "probability"}
-            and guess["label"] in KNOWN
+            and isinstance(guess["label"], str)
+            and guess["label"] in known
             and isinstance(guess["probability"], (int, float))
             and not isinstance(guess["probability"], bool)
             and math.isfinite(guess["probability"])
@@ -96,16 +96,18 @@ def guesses_of(value):
     return guesses
 
 
-def parse_contribution(payload):
-    """A request's JSON -> an unsaved Contribution; RequestError (422) says what is wrong."""
+def parse_contribution(payload, labels):
+    """A request's JSON -> an unsaved Contribution, its prompt and guesses among the model's `labels`;
+    RequestError (422) says what is wrong."""
     if not isinstance(payload, dict):
         raise RequestError("the body must be a JSON object")
     unknown = set(payload) - FIELDS
     if unknown:
         raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    known = frozenset(labels)
     prompt = payload.get("prompt")
-    if prompt not in KNOWN:
-        raise RequestError("'prompt' must be one of the 345 Quick, Draw! categories")
+    if not isinstance(prompt, str) or prompt not in known:
+        raise RequestError(f"'prompt' must be one of the model's {len(known)} categories")
     if not isinstance(payload.get("recognized"), bool):
         raise RequestError("'recognized' must be true or false")
     drawing = raw_drawing(payload.get("drawing"))
@@ -115,7 +117,7 @@ def parse_contribution(payload):
         raise RequestError("'recognized_ms' is given exactly when 'recognized' is true")
     if payload.get("engine") not in ("browser", "server"):
         raise RequestError("'engine' must be 'browser' or 'server'")
-    guesses = guesses_of(payload.get("guesses"))
+    guesses = guesses_of(payload.get("guesses"), known)
     return Contribution(
         key_id=uuid.uuid4().hex,
         created_at=datetime.now(UTC),
@@ -141,8 +143,11 @@ def contribute():
         return jsonify(error=f"too many drawings at once: try again in {wait} s"), 429, {"Retry-After": str(wait)}
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
+    predictor = current_app.extensions["predictor"]
+    if not predictor.ready:  # its labels are what a prompt is checked against
+        return jsonify(error=f"drawings cannot be checked right now: {predictor.error}"), 503, {"Retry-After": "30"}
     try:
-        contribution = parse_contribution(parse_json(request.get_data()))
+        contribution = parse_contribution(parse_json(request.get_data()), predictor.labels)
     except RequestError as error:
         return jsonify(error=str(error)), error.status
     key_id = contribution.key_id  # read now: committing expires the object's attributes

@@ -1,14 +1,15 @@
 """Inkling's database: one SQLAlchemy engine per app, and the schema's migrations (Alembic).
 
-    python -m webapp.migrate     # $INKLING_DATABASE_URL (default: SQLite in instance/) to the newest schema
+    flask --app webapp db upgrade      # the app's database (INKLING_DATABASE_URL) to the newest schema
+    alembic revision --autogenerate -m "what changed"    # after changing webapp/models.py
+    alembic check                      # the models and the migrations describe the same schema
 
-scripts/run.sh runs the upgrade before it serves, and the tests run it on every database they use, so
-nobody applies a migration by hand. A schema change is a new file in migrations/versions/, written like
-0001 with the next revision number and `down_revision` naming the one before. The URL is any SQLAlchemy
-URL: `sqlite:///path`, or `postgresql+psycopg://user@host/db`.
+The URL is the app's DATABASE_URL setting (webapp/config.py, INKLING_DATABASE_URL overrides), resolved
+by create_app alone; Alembic's own commands (alembic.ini) get it from there too. scripts/run.sh runs the
+upgrade before it serves, and the tests run it on every database they use, so nobody applies a
+migration by hand. The URL is any SQLAlchemy URL: `sqlite:///path`, or `postgresql+psycopg://user@host/db`.
 """
 
-import os
 from pathlib import Path
 
 from alembic import command
@@ -16,14 +17,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from webapp.config import DEFAULTS
-
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def database_url(url=None):
-    """The URL given, else $INKLING_DATABASE_URL, else the default SQLite file in the instance folder."""
-    return url or os.environ.get("INKLING_DATABASE_URL") or DEFAULTS["DATABASE_URL"]
 
 
 def make_engine(url):
@@ -36,9 +30,9 @@ def make_engine(url):
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def upgrade(url=None, revision="head"):
-    """Apply the migrations up to `revision` to the database at `url` (see database_url)."""
-    engine = make_engine(database_url(url))
+def upgrade(url, revision="head"):
+    """Apply the migrations up to `revision` to the database at `url`."""
+    engine = make_engine(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:

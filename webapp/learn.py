@@ -1,7 +1,6 @@
 """The learn pages: nine questions on RNNs, each answered with Inkling as the worked example."""
 
 import ast
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
@@ -101,7 +100,6 @@ def page(slug):
             previous = PAGES[i - 1] if i > 0 else None
             following = PAGES[i + 1] if i + 1 < len(PAGES) else None
             predictor = current_app.extensions["predictor"]
-            curves = Path(current_app.config["MODEL_DIR"]) / "training_curves.png"
             return render_template(
                 f"learn/{slug}.html",  # each page's template is named by its slug, whatever its place
                 page=entry,
@@ -110,6 +108,7 @@ def page(slug):
                 metadata=predictor.metadata,
                 metrics=predictor.metrics,
                 layers=predictor.layers,
-                has_curves=curves.is_file(),
+                # The plots belong to the model they were drawn for: listed in its metrics, or none.
+                has_curves="training_curves.png" in (predictor.metrics or {}).get("plots", []),
             )
     abort(404)

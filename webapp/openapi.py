@@ -1,11 +1,55 @@
-"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json."""
+"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json: every /api route and /healthz,
+with the bounds and enums that validation applies (tests/test_api.py compares it with the app's routes,
+and schemathesis checks the app against it)."""
+
+from flask import Blueprint, current_app, jsonify
 
 from model_training.strokes import MAX_INPUT_POINTS
+from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_TEXT
 
+bp = Blueprint("openapi", __name__)
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
 
 
-def openapi_document(config):
+def contribution_schema(config, labels):
+    """POST /api/contributions's body, as webapp.contributions.parse_contribution checks it."""
+    milliseconds = {"type": "integer", "minimum": 0, "maximum": MAX_ROUND_MS}
+    raw_stroke = {
+        "type": "array",
+        "minItems": 3,
+        "maxItems": 3,
+        "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
+        "description": "[xs, ys, ts]: screen coordinates and whole milliseconds from the first point, rising",
+    }
+    label = {"type": "string", "enum": list(labels)}
+    return {
+        "type": "object",
+        "required": ["prompt", "drawing", "recognized", "duration_ms", "model_version", "engine", "guesses"],
+        "properties": {
+            "client_id": {"type": "string", "nullable": True, "pattern": CLIENT_ID.pattern},
+            "prompt": label,
+            "drawing": {"type": "array", "items": raw_stroke, "minItems": 1},
+            "recognized": {"type": "boolean"},
+            "recognized_ms": {**milliseconds, "nullable": True, "description": "given exactly when recognized"},
+            "duration_ms": milliseconds,
+            "model_version": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
+            "engine": {"type": "string", "enum": ["browser", "server"]},
+            "guesses": {
+                "type": "array",
+                "maxItems": config["MAX_TOP_K"],
+                "items": {
+                    "type": "object",
+                    "required": ["label", "probability"],
+                    "additionalProperties": False,
+                    "properties": {"label": label, "probability": {"type": "number", "minimum": 0, "maximum": 1}},
+                },
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
+def openapi_document(config, labels):
     number = {"type": "number"}
     stroke3_row = {
         "type": "array",
@@ -77,6 +121,41 @@ def openapi_document(config):
                     },
                 }
             },
+            "/api/contributions": {
+                "post": {
+                    "summary": "Share one game round, for training",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": contribution_schema(config, labels)}},
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Stored",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["id"],
+                                        "properties": {"id": {"type": "string"}},
+                                    }
+                                }
+                            },
+                        },
+                        "400": error("Malformed JSON"),
+                        "413": error("Body larger than the limit"),
+                        "415": error("Not JSON"),
+                        "422": error("A round that cannot be stored; the message says why"),
+                        "429": error("Too many rounds from this client; Retry-After says when to try again"),
+                        "503": error("The database or the model is unavailable; send the round again later"),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {}}}},
+                }
+            },
             "/healthz": {
                 "get": {
                     "summary": "Is the model loaded?",
@@ -111,3 +190,8 @@ def openapi_document(config):
             },
         },
     }
+
+
+@bp.get("/api/openapi.json")
+def api_openapi():
+    return jsonify(openapi_document(current_app.config, current_app.extensions["predictor"].labels))

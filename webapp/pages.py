@@ -1,10 +1,6 @@
-"""Pages for people: the drawing page, the model page, and the server-side guesses fragment (htmx)."""
+"""Pages for people: the drawing page, the model page, and the model's files (one package for both engines)."""
 
-from pathlib import Path
-
-from flask import Blueprint, current_app, render_template, request, send_from_directory
-
-from webapp.api import RequestError, parse_json, predict
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 bp = Blueprint("pages", __name__)
 
@@ -15,22 +11,17 @@ def index():
     return render_template("index.html", model_error=predictor.error)
 
 
-@bp.post("/predict")
-def predict_fragment():
-    """The guesses list rendered on the server: the fallback when the browser cannot run the model."""
-    try:
-        body, status = predict({"strokes": parse_json(request.form.get("strokes", ""))})
-    except RequestError as error:
-        body, status = {"error": str(error)}, error.status
-    return render_template("_guesses.html", result=body, engine="server"), status
-
-
 @bp.get("/model")
 def model_page():
     predictor = current_app.extensions["predictor"]
-    plots = sorted(p.name for p in Path(current_app.config["MODEL_DIR"]).glob("*.png"))
+    metrics = predictor.metrics  # None unless computed for this very model
     return render_template(
-        "model.html", metadata=predictor.metadata, error=predictor.error, metrics=predictor.metrics, plots=plots
+        "model.html",
+        metadata=predictor.metadata,
+        error=predictor.error,
+        metrics=metrics,
+        metrics_problem=predictor.package.metrics_problem if predictor.package else None,
+        plots=metrics["plots"] if metrics else [],
     )
 
 

@@ -1,30 +1,26 @@
-// The drawing page: records strokes, turns them into the model's input with strokes.js, and shows
-// live guesses from the browser engine (TF.js), or from the server through htmx as the fallback.
+// The drawing page: records strokes and shows live guesses through the one pipeline every page uses
+// (guesser.js): the browser engine (TF.js), or the server when the browser cannot run it or is told not to.
 import { DrawingPad } from "./canvas.js";
-import { renderGuesses, topGuesses } from "./guesses.js";
+import { Guesser } from "./guesser.js";
+import { renderGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
-import { drawingToStroke3, normalize } from "./strokes.js";
 
 const root = document.querySelector(".draw-layout");
 const STORAGE_KEY = root.dataset.storageKey; // the server's DRAWING_STORAGE_KEY
-const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
 const canvas = document.getElementById("pad");
 const status = document.getElementById("status");
 const serverToggle = document.getElementById("server-mode");
-const serverForm = document.getElementById("server-form");
 const params = new URLSearchParams(location.search);
 
-let metadata = null;
-let engine = null; // the browser engine, once loaded
-let scheduled = false;
+let guesser = null; // once the model's description is loaded
 
-let strokeEnded = false; // since the last update: a stroke ended, or the drawing was undone, cleared or restored
 const pad = new DrawingPad(canvas, (reason) => {
-  if (reason !== "point") {
-    save();
-    strokeEnded = true;
+  if (reason !== "point") save();
+  if (reason === "clear") guesser?.reset();
+  if (guesser) {
+    showModelInput();
+    guesser.update(pad.strokes);
   }
-  schedule();
 });
 
 function save() {
@@ -51,43 +47,15 @@ function setStatus(text) {
   status.textContent = text;
 }
 
-function schedule() {
-  if (scheduled) return;
-  scheduled = true;
-  requestAnimationFrame(() => {
-    scheduled = false;
-    update();
-  });
+function showResult({ guesses, engine, points, computed, ms }) {
+  showGuesses(guesses, engine, ms);
+  if (!points) setStatus(readyText());
+  else if (engine === "browser") setStatus(`Browser (${guesser.engine.backend}): ${ms.toFixed(1)} ms; ${points} points, ${computed} computed.`);
+  else setStatus(`Server: ${ms.toFixed(0)} ms.`);
 }
 
-function useServer() {
-  return serverToggle.checked || !engine;
-}
-
-function update() {
-  if (!metadata) return;
-  const stroke3 = drawingToStroke3(pad.strokes, metadata.preprocessing);
-  showModelInput(stroke3);
-  const serverStrokes = document.getElementById("server-strokes");
-  serverStrokes.value = stroke3.length && useServer() ? JSON.stringify(stroke3) : "";
-  if (!stroke3.length) {
-    showGuesses([], "", "");
-    setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).` : status.textContent);
-    return;
-  }
-  if (useServer()) {
-    // The form's hx-trigger paces the requests while a stroke is drawn, and sends it whole once it ends.
-    const trigger = strokeEnded ? "stroke-ended" : "drawn";
-    window.htmx.trigger(serverForm.querySelector(`[hx-trigger^="${trigger}"]`), trigger);
-    strokeEnded = false;
-    return;
-  }
-  const rows = normalize(stroke3, metadata.preprocessing);
-  const started = performance.now();
-  const { probabilities, computed } = engine.classifier.predict(rows);
-  const ms = performance.now() - started;
-  showGuesses(topGuesses(probabilities, metadata.labels, topK), "browser", ms);
-  setStatus(`Browser (${engine.backend}): ${ms.toFixed(1)} ms; ${rows.length / 3} points, ${computed} computed.`);
+function readyText() {
+  return guesser.onServer ? "Ready: the server guesses." : `Ready: the model runs in your browser (${guesser.engine.backend}).`;
 }
 
 function showGuesses(guesses, engineName, ms) {
@@ -102,8 +70,8 @@ function showTopGuess() {
     ? `Looks like: ${best.dataset.label} (${Math.round(best.dataset.probability * 100)}%)` : "";
 }
 
-function showModelInput(stroke3) {
-  const rows = normalize(stroke3, metadata.preprocessing); // at most max_points rows, as the model reads
+function showModelInput() {
+  const { rows } = guesser.modelInput(pad.strokes); // at most max_points rows, as the model reads them
   const count = rows.length / 3;
   document.getElementById("input-shape").textContent = `(${count}, 3)`;
   const start = Math.max(0, count - 6);
@@ -131,49 +99,42 @@ document.addEventListener("keydown", (event) => {
   }
 });
 serverToggle.addEventListener("change", () => {
-  engine?.classifier.reset();
-  schedule();
-});
-// A paced request that fires after the drawing was cleared, or the browser took over, has nothing to send.
-document.body.addEventListener("htmx:beforeRequest", (event) => {
-  if (serverForm.contains(event.detail.elt) && !document.getElementById("server-strokes").value) event.preventDefault();
-});
-document.body.addEventListener("htmx:afterSwap", () => {
-  const list = document.getElementById("guesses");
-  setStatus(list.dataset.error ? `Server: ${list.dataset.error}` : `Server: ${list.dataset.ms} ms.`);
-  showTopGuess();
-});
-document.body.addEventListener("htmx:sendError", () => {
-  setStatus("The server cannot be reached. Your drawing is kept; guesses resume when it is back.");
-});
-document.body.addEventListener("htmx:responseError", (event) => {
-  setStatus(`The server could not answer (HTTP ${event.detail.xhr.status}). Your drawing is kept.`);
+  if (!guesser) return;
+  guesser.setServerMode(serverToggle.checked);
+  guesser.update(pad.strokes);
 });
 
 async function start() {
   restore();
   if (params.get("engine") === "server") serverToggle.checked = true;
   const backends = params.get("backend") ? [params.get("backend")] : undefined;
-  let engineError = null;
+  let loaded;
   try {
-    ({ metadata, engine, engineError } = await loadModel(root, { backends }));
-    document.getElementById("delta-scale").textContent = metadata.preprocessing.delta_scale;
+    loaded = await loadModel(root, { backends });
   } catch (error) {
     setStatus(`Predictions are unavailable: ${error.message}. You can still draw.`);
     root.dataset.ready = "true";
     return;
   }
+  const { metadata, engine, engineError } = loaded;
+  document.getElementById("delta-scale").textContent = metadata.preprocessing.delta_scale;
+  guesser = new Guesser({
+    metadata, engine, topK: Number(root.dataset.topK), predictUrl: root.dataset.predictUrl,
+    onResult: showResult,
+    onError: (message) => setStatus(`The server could not guess (${message}). Your drawing is kept; keep drawing.`),
+  });
   if (engine) {
     root.dataset.backend = engine.backend;
-    setStatus(`Ready: the model runs in your browser (${engine.backend}).`);
+    guesser.setServerMode(serverToggle.checked);
   } else {
     serverToggle.checked = true;
     serverToggle.disabled = true;
-    setStatus(`The browser cannot run the model (${engineError.message}); the server guesses instead.`);
   }
+  setStatus(engine ? readyText() : `The browser cannot run the model (${engineError.message}); the server guesses instead.`);
   root.dataset.ready = "true";
   root.dataset.readyMs = performance.now().toFixed(0); // read by benchmarks/browser_inference.py
-  schedule();
+  showModelInput();
+  guesser.update(pad.strokes);
 }
 
 start();

@@ -2,10 +2,10 @@
 // the widgets beside it (tensor shapes, a guess after every point, the LSTM's gates).
 // Pages arrive by htmx navigation too, so widgets are set up on every swap, not only on load.
 import { DrawingPad } from "./canvas.js";
+import { Guesser } from "./guesser.js";
 import { loadModel } from "./model_client.js";
-import { drawingToStroke3, normalize } from "./strokes.js";
 
-let enginePromise = null;
+let guesserPromise = null;
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -18,15 +18,16 @@ function loadScript(src) {
   });
 }
 
-async function engineFor(root) {
-  enginePromise ??= (async () => {
+// The widgets read the model's layers as they run, so they need the browser engine: no server fallback.
+async function guesserFor(root) {
+  guesserPromise ??= (async () => {
     await loadScript(root.dataset.tfUrl);
     await loadScript(root.dataset.tfWasmUrl);
     const { metadata, engine, engineError } = await loadModel(root);
-    if (!engine) throw engineError; // the live widgets run the model's layers in the browser, or not at all
-    return { ...engine, metadata };
+    if (!engine) throw engineError;
+    return new Guesser({ metadata, engine, topK: 1, onResult: () => {} });
   })();
-  return enginePromise;
+  return guesserPromise;
 }
 
 function cells(row, tag = "td") {
@@ -73,28 +74,28 @@ function setUp(root) {
   const widgets = [...document.querySelectorAll("[data-widget]")];
   const pad = new DrawingPad(root.querySelector("canvas"), () => update());
   root.querySelector("[data-clear]").addEventListener("click", () => pad.clear());
-  let engine = null;
+  let guesser = null;
 
   function update() {
-    if (!engine) return;
-    const stroke3 = drawingToStroke3(pad.strokes, engine.metadata.preprocessing);
+    if (!guesser) return;
+    const { stroke3, rows } = guesser.modelInput(pad.strokes);
     if (!stroke3.length) return;
-    const rows = normalize(stroke3, engine.metadata.preprocessing);
-    engine.classifier.predict(rows);
+    guesser.guessInBrowser(rows);
+    const { classifier } = guesser.engine;
     const facts = {
       n: rows.length / 3,
-      labels: engine.metadata.labels.length,
-      metadata: engine.metadata,
-      get perPoint() { return engine.classifier.perPoint(); },
-      get trace() { return engine.classifier.gateTrace(); },
+      labels: guesser.metadata.labels.length,
+      metadata: guesser.metadata,
+      get perPoint() { return classifier.perPoint(); },
+      get trace() { return classifier.gateTrace(); },
     };
     for (const widget of widgets) render[widget.dataset.widget](widget, facts);
     root.dataset.drawnPoints = facts.n;
   }
 
-  engineFor(root).then((loaded) => {
-    engine = loaded;
-    status.textContent = `Model ready (TF.js, ${engine.backend}). Draw in the box.`;
+  guesserFor(root).then((loaded) => {
+    guesser = loaded;
+    status.textContent = `Model ready (TF.js, ${guesser.engine.backend}). Draw in the box.`;
     root.dataset.ready = "true";
     update();
   }).catch((error) => {

@@ -2,7 +2,7 @@
 // (model_training/model_package.py, validate_metadata): the same rules and the same sentences for these
 // fields, kept alike by tests/test_model_metadata.py. A page refuses a description that fails them
 // instead of guessing from it.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 const positiveNumber = (v) => isNumber(v) && v > 0;

@@ -2,9 +2,9 @@
 // the server when the browser cannot run it); a round is won when its best guess is the prompt.
 import { DrawingPad } from "./canvas.js";
 import { Contributions } from "./contributions.js";
-import { renderGuesses, topGuesses } from "./guesses.js";
+import { Guesser } from "./guesser.js";
+import { renderGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
-import { drawingToStroke3, normalize } from "./strokes.js";
 
 const SPEAK_KEY = "inkling.speak.v1";
 const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
@@ -18,15 +18,14 @@ const $ = (id) => document.getElementById(id);
 const speech = "speechSynthesis" in window ? window.speechSynthesis : null;
 const contributions = new Contributions(root.dataset.contributeUrl, (text) => { $("share-status").textContent = text; });
 
-let metadata = null;
-let engine = null;
+let guesser = null; // once the model's description is loaded
 let round = null; // the round being played: {index, prompt, started, recognizedMs, guesses, ...}
 const results = [];
-let scheduled = false;
-let serverBusy = false;
-let serverAgain = false;
 
-const pad = new DrawingPad($("pad"), () => schedule());
+const pad = new DrawingPad($("pad"), (reason) => {
+  if (reason === "clear") guesser?.reset();
+  if (round && !round.over) guesser.update(pad.strokes);
+});
 
 function article(label) {
   return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
@@ -58,55 +57,7 @@ function muse(guesses) {
 }
 
 // --- guessing ----------------------------------------------------------------------------------------
-function schedule() {
-  if (scheduled || !round || round.over) return;
-  scheduled = true;
-  requestAnimationFrame(() => {
-    scheduled = false;
-    update();
-  });
-}
-
-async function update() {
-  const stroke3 = drawingToStroke3(pad.strokes, metadata.preprocessing);
-  if (!stroke3.length) {
-    engine?.classifier.reset();
-    show([], "");
-    return;
-  }
-  if (engine) {
-    const { probabilities } = engine.classifier.predict(normalize(stroke3, metadata.preprocessing));
-    show(topGuesses(probabilities, metadata.labels, topK), "browser");
-    return;
-  }
-  // The server: one request at a time, and the newest drawing once it answers.
-  if (serverBusy) {
-    serverAgain = true;
-    return;
-  }
-  serverBusy = true;
-  const current = round;
-  try {
-    const response = await fetch(root.dataset.predictUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ strokes: stroke3, top_k: topK }),
-    });
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
-    if (current === round && !round.over) show(body.guesses, "server");
-  } catch (error) {
-    setStatus(`The server could not guess (${error.message}); keep drawing, it tries again.`);
-  } finally {
-    serverBusy = false;
-    if (serverAgain) {
-      serverAgain = false;
-      schedule();
-    }
-  }
-}
-
-function show(guesses, engineName) {
+function show({ guesses, engine: engineName }) {
   if (!round || round.over) return;
   renderGuesses($("guesses"), guesses, engineName, "");
   round.guesses = guesses;
@@ -135,8 +86,9 @@ function showScreen(name) {
 function startRound(index) {
   pad.clear();
   pad.setLocked(false);
-  engine?.classifier.reset();
-  round = { index, prompt: prompts[index], started: performance.now(), guesses: [], engine: engine ? "browser" : "server",
+  guesser.reset();
+  round = { index, prompt: prompts[index], started: performance.now(), guesses: [],
+            engine: guesser.onServer ? "server" : "browser",
             recognizedMs: null, over: false, said: 0, saidAt: -Infinity, lastSaid: null };
   root.dataset.round = String(index + 1);
   renderGuesses($("guesses"), [], "", "");
@@ -172,7 +124,7 @@ function finishRound(recognized) {
   if (drawing.length) {
     contributions.add({
       prompt: round.prompt, drawing, recognized, recognized_ms: recognized ? round.recognizedMs : null,
-      duration_ms: durationMs, model_version: metadata.version, engine: round.engine,
+      duration_ms: durationMs, model_version: guesser.metadata.version, engine: round.engine,
       guesses: round.guesses.map(({ label, probability }) => ({ label, probability: Number(probability) })),
     });
   }
@@ -294,13 +246,18 @@ document.addEventListener("keydown", (event) => {
 async function start() {
   setUpSettings();
   if (contributions.consented && contributions.pending.length) contributions.flush();
-  let engineError = null;
+  let loaded;
   try {
-    ({ metadata, engine, engineError } = await loadModel(root));
+    loaded = await loadModel(root);
   } catch (error) {
     setStatus(`The game cannot start: ${error.message}.`);
     return;
   }
+  const { metadata, engine, engineError } = loaded;
+  guesser = new Guesser({
+    metadata, engine, topK, predictUrl: root.dataset.predictUrl, onResult: show,
+    onError: (message) => setStatus(`The server could not guess (${message}); keep drawing, it tries again.`),
+  });
   setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).`
     : `The browser cannot run the model (${engineError.message}); the server guesses instead.`);
   $("start").disabled = false;

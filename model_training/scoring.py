@@ -1,0 +1,67 @@
+"""How a model's guesses are scored on real drawings, by category group and by the part of a drawing drawn:
+the one definition that evaluation, the teacher's scoring and the benchmarks share."""
+
+import numpy as np
+
+from model_training.data import category_groups, data_size_groups, split_counts
+from model_training.sketch_rnn import CATEGORIES
+from model_training.strokes import normalize, page_prefix
+
+FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
+
+
+def scoring_groups(builder):
+    """All 345 categories, then data.category_groups by the dataset's training split; and the categories
+    binned by their real training drawings (data.data_size_groups)."""
+    train_counts = split_counts(builder)[0]["train"]
+    groups = {"all 345 categories": np.ones(len(CATEGORIES), bool), **category_groups(train_counts)}
+    return groups, data_size_groups(train_counts)
+
+
+def page_inputs(sequences, preprocessing):
+    """{fraction: model inputs} for every FRACTIONS of each drawing, as the drawing page sees it: whole, or its
+    first points simplified and scaled to their own box (strokes.page_prefix)."""
+    inputs = {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in FRACTIONS if f < 1}
+    inputs[1.0] = [normalize(s, preprocessing) for s in sequences]
+    return inputs
+
+
+def topk_hits(probabilities, labels, k):
+    top = np.argsort(-probabilities, axis=1)[:, :k]
+    return (top == labels[:, None]).any(axis=1)
+
+
+def group_rows(by_fraction, labels, groups):
+    """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there.
+
+    top1 counts drawings, so categories with many test drawings weigh most; top1_category_mean counts each
+    category once (its own top-1, averaged), which is what someone drawing a category at random meets."""
+    rows = []
+    counts = np.bincount(labels, minlength=len(CATEGORIES))
+    right = by_fraction[1.0].argmax(axis=1) == labels
+    per_category = np.bincount(labels, weights=right, minlength=len(CATEGORIES)) / np.maximum(counts, 1)
+    for name, members in groups.items():
+        selected = members[labels]
+        row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}
+        row["top1_category_mean"] = float(per_category[members & (counts > 0)].mean()) if selected.any() else 0.0
+        for k in (1, 3, 5):
+            row[f"top{k}"] = (
+                float(topk_hits(by_fraction[1.0][selected], labels[selected], k).mean()) if selected.any() else 0.0
+            )
+        row["top1_by_fraction"] = {
+            str(f): float(topk_hits(p[selected], labels[selected], 1).mean()) if selected.any() else 0.0
+            for f, p in by_fraction.items()
+        }
+        rows.append(row)
+    return rows
+
+
+def print_rows(title, rows):
+    """The rows as a table; 'per cat.' is top1_category_mean, the fractions are of points drawn (top-1)."""
+    print(f"{title:<36}{'n':>6}{'top-1':>8}{'per cat.':>9}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")
+    for row in rows:
+        f = row["top1_by_fraction"]
+        print(
+            f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top1_category_mean']:>9.3f}"
+            f"{row['top3']:>8.3f}{row['top5']:>8.3f}{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}"
+        )

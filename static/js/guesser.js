@@ -1,0 +1,104 @@
+// The one path from a drawing to guesses, for every page that guesses (the drawing page, /play, the
+// learn pages) and for benchmarks/page_replay.py: raw strokes -> stroke-3 by the model's own
+// preprocessing (strokes.js) -> the rows the model reads -> probabilities, from the browser engine (the
+// incremental classifier) or from the server (POST /api/predict) -> the top guesses.
+//
+// Updates are paced one way for all: `update(strokes)` may be called after every pointer event; the work
+// runs at most once per animation frame, with the newest drawing. On the server one request is in flight
+// at a time, and the newest drawing goes when it answers, so a slow server is never queued up.
+import { topGuesses } from "./guesses.js";
+import { drawingToStroke3, normalize } from "./strokes.js";
+
+export class Guesser {
+  // metadata: the model's checked metadata.json; engine: the browser engine or null; onResult(result) gets
+  // {guesses, engine: "browser" | "server" | "", points, computed, ms}; onError(message) a failed request.
+  constructor({ metadata, engine, topK, predictUrl, onResult, onError = () => {} }) {
+    Object.assign(this, { metadata, engine, topK, predictUrl, onResult, onError });
+    this.serverMode = !engine;
+    this.pending = null; // the newest drawing not yet guessed
+    this.frame = false; // an update is scheduled for the next animation frame
+    this.inFlight = false; // a server request is under way
+    this.generation = 0; // counts resets: an answer to a drawing from before one is dropped
+  }
+
+  get onServer() {
+    return this.serverMode || !this.engine;
+  }
+
+  // Guess on the server even where the browser could (the page's toggle); without an engine it must.
+  setServerMode(on) {
+    this.serverMode = on || !this.engine;
+    this.reset();
+  }
+
+  // Forget the classifier's cached states and any drawing not yet guessed (a new round, a cleared pad).
+  reset() {
+    this.engine?.classifier.reset();
+    this.pending = null;
+    this.generation++;
+  }
+
+  // What the model reads for `strokes` ([[xs, ys, ts], ...]): {stroke3, rows}.
+  modelInput(strokes) {
+    const params = this.metadata.preprocessing;
+    const stroke3 = drawingToStroke3(strokes, params);
+    return { stroke3, rows: normalize(stroke3, params) };
+  }
+
+  // The browser engine's guesses for `rows`, at once (no pacing).
+  guessInBrowser(rows) {
+    const started = performance.now();
+    const { probabilities, computed } = this.engine.classifier.predict(rows);
+    const ms = performance.now() - started;
+    return { guesses: topGuesses(probabilities, this.metadata.labels, this.topK), engine: "browser",
+             points: rows.length / 3, computed, ms };
+  }
+
+  // Ask for guesses for the drawing `strokes`, paced (see above).
+  update(strokes) {
+    this.pending = strokes;
+    if (this.frame) return;
+    this.frame = true;
+    requestAnimationFrame(() => {
+      this.frame = false;
+      this.run();
+    });
+  }
+
+  run() {
+    if (this.pending === null || (this.onServer && this.inFlight)) return;
+    const { stroke3, rows } = this.modelInput(this.pending);
+    this.pending = null;
+    if (!stroke3.length) {
+      this.engine?.classifier.reset();
+      this.onResult({ guesses: [], engine: "", points: 0, computed: 0, ms: 0 });
+    } else if (this.onServer) {
+      this.ask(stroke3);
+    } else {
+      this.onResult(this.guessInBrowser(rows));
+    }
+  }
+
+  async ask(stroke3) {
+    this.inFlight = true;
+    const started = performance.now();
+    const generation = this.generation;
+    try {
+      const response = await fetch(this.predictUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ strokes: stroke3, top_k: this.topK }),
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+      if (generation !== this.generation) return; // the pad was cleared or a new round began meanwhile
+      this.onResult({ guesses: body.guesses, engine: "server", points: body.points, computed: body.points,
+                      ms: performance.now() - started });
+    } catch (error) {
+      this.onError(error.message === "Failed to fetch" ? "the server cannot be reached" : error.message);
+    } finally {
+      this.inFlight = false;
+      if (this.pending !== null) this.update(this.pending);
+    }
+  }
+}
