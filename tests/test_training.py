@@ -12,10 +12,13 @@ from tests.conftest import run_module
 def quick_run(quickdraw_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("quick")
     common = ["--source", str(quickdraw_dir), "--data-dir", str(folder / "tfds")]
-    common += ["--no-teacher"]  # the distilled path has its own quick run (tests/test_teacher.py)
-    first = run_module("model_training.train", "--quick", "--pause-at", "30", "--out", str(folder / "run"), *common)
-    resumed = run_module("model_training.train", "--quick", "--out", str(folder / "run"), *common)
+    train = ["model_training.train", "--quick", "--no-teacher", "--out", str(folder / "run"), *common]  # (1)
+    first = run_module(*train, "--pause-at", "30")
+    resumed = run_module(*train)
     return folder, common, first, resumed
+
+
+# (1) The distilled path has a quick run of its own, with a tiny teacher (tests/test_teacher.py).
 
 
 def test_training_checkpoints_and_resumes(quick_run):
@@ -38,7 +41,15 @@ def test_run_json_holds_the_settings_with_their_types(quick_run):
 def test_a_run_resumed_with_other_settings_stops_and_names_them(quick_run):
     folder, common = quick_run[:2]
     result = run_module(
-        "model_training.train", "--quick", "--lr", "0.01", "--out", str(folder / "run"), *common, check=False
+        "model_training.train",
+        "--quick",
+        "--no-teacher",
+        "--lr",
+        "0.01",
+        "--out",
+        str(folder / "run"),
+        *common,
+        check=False,
     )
     assert result.returncode == 2
     assert "other settings (lr: 0.003 -> 0.01)" in result.stderr
@@ -137,7 +148,7 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=4, no_augment=True)
     shown, labels, weights = next(batches([drawing], np.zeros(1, np.int32), np.ones(1), run, 0))
-    assert all(np.array_equal(row, normalize(drawing)) for row in shown)
+    assert all(np.array_equal(row, normalize(drawing, PREPROCESSING)) for row in shown)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
     assert (labels == 0).all()
 
@@ -175,7 +186,8 @@ def test_moved_strokes_keep_their_points_and_pen_lifts():
     from model_training.strokes import normalize, to_stroke3
     from model_training.train import augment
 
-    drawing = normalize(to_stroke3([[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]))
+    strokes = [[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]
+    drawing = normalize(to_stroke3(strokes), PREPROCESSING)
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING)
     run = dataclasses.replace(run, stroke_mix=0.0, stroke_moves=1.0)
     outputs = [augment(drawing, drawing, np.random.default_rng(seed), run) for seed in range(10)]
