@@ -11,7 +11,6 @@ loader sets it aside (with the reason in `metrics_problem`) when they are anothe
 
 import hashlib
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +53,6 @@ def decode_weights(manifest, read_file):
                 values = values * quantization["scale"] + quantization["min"]  # TF.js: float64, then float32
             weights[spec["name"]] = values.astype(np.float32).reshape(spec["shape"])
     return weights
-
-
-def _positive_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
 def _positive_int(value):
@@ -119,13 +114,22 @@ REQUIRED = {
         isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
     ),
 }
-PREPROCESSING_CHECKS = {
-    "canvas_size": _positive_number,
-    "resample_spacing": _positive_number,
-    "rdp_epsilon": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0,
-    "delta_scale": _positive_number,
-    "max_points": _positive_int,
+# The range each preprocessing setting may take: far around any model's, and within it the arithmetic stays
+# finite (a delta_scale of 1e-300 would turn every offset into infinity). static/js/model_metadata.js
+# holds the same numbers.
+PREPROCESSING_RANGES = {
+    "canvas_size": (16, 4096),
+    "resample_spacing": (0.1, 16),
+    "rdp_epsilon": (0, 64),
+    "delta_scale": (0.01, 10000),
+    "max_points": (1, 100000),
 }
+
+
+def _in_range(field, value):
+    low, high = PREPROCESSING_RANGES[field]
+    number = isinstance(value, int) if field == "max_points" else isinstance(value, (int, float))
+    return number and not isinstance(value, bool) and low <= value <= high
 
 
 def validate_metadata(metadata):
@@ -140,8 +144,8 @@ def validate_metadata(metadata):
             problems.append(f"metadata.json has an invalid '{field}'")
     preprocessing = metadata.get("preprocessing")
     if isinstance(preprocessing, dict):
-        for field, check in PREPROCESSING_CHECKS.items():
-            if not check(preprocessing.get(field)):
+        for field in PREPROCESSING_RANGES:
+            if not _in_range(field, preprocessing.get(field)):
                 problems.append(f"metadata.json's preprocessing has no valid '{field}'")
     return problems
 

@@ -18,9 +18,11 @@ import math
 
 import numpy as np
 
-# Bounds that reject absurd input before any work is done.
+# Bounds that reject absurd input before any work is done. Of the 8,948 real raw drawings in Quick, Draw!'s
+# raw format, 99.9% have at most 877 points (the longest 1,174; `python -m benchmarks.hostile_clients`
+# prints these); a page that records every pointer event for a 20 s round at 200 Hz stays under 4,000.
 MAX_COORDINATE = 1e6
-MAX_INPUT_POINTS = 20000
+MAX_INPUT_POINTS = 4000
 # Longest run of points simplified as one (see _rdp_keep); far above any real stroke's points.
 RDP_WINDOW = 1024
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Sets everything up (idempotent), installs Debian's Chromium for the browser tests if missing, checks the
-# code with ruff (lint and format) and import-linter, and runs the whole test suite. Arguments go to pytest (e.g. -k browser).
+# Sets everything up (idempotent), installs what the tests drive from Debian if missing (Chromium for the
+# browser tests, nginx and Redis for the reverse-proxy and shared-limit tests), checks the code with ruff (lint and format) and
+# import-linter, and runs the whole test suite. Arguments go to pytest (e.g. -k browser).
 # Real drawings come from $INKLING_QUICKDRAW_DIR or ../shared/data/quickdraw, else tests/fixtures/quickdraw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test: installing chromium from Debian"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/redis-server ]; then
+  echo "test: installing chromium, nginx and redis-server from Debian"
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium nginx-light redis-server > /dev/null
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

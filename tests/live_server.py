@@ -5,6 +5,7 @@ import contextlib
 import http.client
 import os
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
@@ -19,6 +21,8 @@ import psutil
 from model_training.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+NGINX = "/usr/sbin/nginx"
+REDIS = "/usr/bin/redis-server"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -98,30 +102,113 @@ def worker_memory(process):
     return [round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(process.pid).children()]
 
 
-def hammer(url, bodies, clients, seconds):
-    """`clients` threads posting predictions for `seconds`; returns latencies (ms) and error count."""
+def client_address(k):
+    """The loopback address client k sends from (127.0.0.10, .11, ...): each a client of its own to the
+    server's per-address limits, as people on different machines are."""
+    return f"127.0.0.{10 + k}"
+
+
+@contextlib.contextmanager
+def nginx_proxy(*upstream_urls):
+    """Debian's nginx with webapp/nginx.conf in front of the given app servers, on a free port of
+    127.0.0.1; yields its URL. The app servers should trust one proxy (INKLING_TRUSTED_PROXIES=1)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as run_dir:
+        upstreams = " ".join(f"server {urlparse(url).netloc};" for url in upstream_urls)
+        # safe_substitute: nginx's own $variables stay as they are.
+        config = string.Template((PROJECT_ROOT / "webapp" / "nginx.conf").read_text()).safe_substitute(
+            LISTEN=f"127.0.0.1:{port}", UPSTREAMS=upstreams, RUN_DIR=run_dir
+        )
+        (Path(run_dir) / "nginx.conf").write_text(config)
+        process = subprocess.Popen(
+            [NGINX, "-p", run_dir, "-c", f"{run_dir}/nginx.conf", "-e", f"{run_dir}/error.log", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"nginx exited with {process.returncode}: {Path(run_dir, 'error.log').read_text()}"
+                    )
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=2)
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def redis_server():
+    """Debian's redis-server on a free port of 127.0.0.1, keeping nothing on disk: the store the app's rate
+    limits share between workers and machines. Yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def hammer(url, bodies, clients, seconds, path="/api/predict", first_client=0):
+    """`clients` threads posting `bodies` to `path` for `seconds`, each from an address of its own
+    (client_address); returns latencies (ms), the error count and the seconds it took."""
     host = urlparse(url)
     deadline = time.monotonic() + seconds
     latencies, errors = [], []
     lock = threading.Lock()
 
-    def client(offset):
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-        mine, failed, i = [], 0, offset
+    def client(k):
+        source = (client_address(first_client + k), 0)
+
+        def connect():
+            return http.client.HTTPConnection(host.hostname, host.port, timeout=30, source_address=source)
+
+        connection = connect()
+        mine, failed, i = [], 0, k * 7
         while time.monotonic() < deadline:
             body = bodies[i % len(bodies)]
             i += 1
             started = time.perf_counter()
             try:
-                connection.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
+                connection.request("POST", path, body, {"Content-Type": "application/json"})
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
+                if response.status >= 400:
                     failed += 1
+                if response.will_close:
+                    connection.close()
+                    connection = connect()
             except (OSError, http.client.HTTPException):
                 failed += 1
                 connection.close()
-                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                connection = connect()
                 continue
             mine.append((time.perf_counter() - started) * 1000)
         connection.close()
@@ -129,7 +216,7 @@ def hammer(url, bodies, clients, seconds):
             latencies.extend(mine)
             errors.append(failed)
 
-    threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     began = time.monotonic()
     for thread in threads:
         thread.start()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from model_training.config import MODEL_DIR
-from model_training.strokes import drawing_to_stroke3, read_ndjson
+from model_training.strokes import MAX_INPUT_POINTS, drawing_to_stroke3, read_ndjson
 from webapp.learn import PAGES
 
 CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]
@@ -54,7 +54,7 @@ def test_predict_official_records_as_the_model_package_reads_them(client, app, q
         ({"strokes": [["a", 2, 0]]}, 422, "dx, dy, pen"),
         ({"strokes": [[1, 2, 0.5]]}, 422, "pen must be 0 or 1"),
         ({"strokes": [[1e12, 2, 1]]}, 422, "absurd"),
-        ({"strokes": [[1, 2, 0]] * 20001}, 422, "more than 20000"),
+        ({"strokes": [[1, 2, 0]] * (MAX_INPUT_POINTS + 1)}, 422, f"more than {MAX_INPUT_POINTS}"),
         ({"strokes": CAT, "top_k": 0}, 422, "top_k"),
         ({"strokes": CAT, "top_k": True}, 422, "top_k"),
         ({"drawing": []}, 422, "non-empty"),
@@ -222,3 +222,21 @@ def test_any_json_gets_a_prediction_or_a_clear_4xx(client, payload):
     assert response.status_code in (200, 422), response.data
     body = response.get_json()
     assert ("guesses" in body) if response.status_code == 200 else body["error"]
+
+
+def test_one_address_gets_a_budget_of_points_and_others_keep_theirs(make_app):
+    client = make_app(PREDICT_POINTS_RATE="1000 per minute").test_client()
+    drawing = {"strokes": [[3, 4, 0]] * 399 + [[1, 1, 1]]}  # 400 points each
+    statuses = [post(client, drawing).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # 800 points spent; 400 more would pass the budget
+    refused = post(client, drawing)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert post(client, {"strokes": CAT}).status_code == 200  # 5 points still fit
+    other = post(client, drawing, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200  # another address has a budget of its own
+
+
+def test_healthz_reports_the_database(make_app, tmp_path):
+    assert make_app().test_client().get("/healthz").get_json()["database"] == "ok"
+    down = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none").test_client().get("/healthz")
+    assert down.status_code == 200 and down.get_json()["database"] == "unavailable"  # predictions go on

@@ -20,6 +20,7 @@ CLIENT_ID = "0b7d1f7e-2f0c-4a39-9d7e-3f6c2a1b9e55"
 
 def round_of(prompt="cat", recognized=True, **changes):
     body = {
+        "consent": True,
         "client_id": CLIENT_ID,
         "prompt": prompt,
         "drawing": CAT_RAW,
@@ -75,7 +76,7 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
         ({"drawing": [[[1, 2], [3, 4], [5, 3]]]}, "go back in time"),
         ({"drawing": [[[1, 2], [3, 4], [0, 1.5]]]}, "needs timestamps"),
         ({"drawing": [[[0, 1e300], [0, 0], [0, 1]]]}, "absurd coordinate"),
-        ({"drawing": [[list(range(20001)), list(range(20001)), list(range(20001))]]}, "more than 20000 points"),
+        ({"drawing": [[list(range(4001)), list(range(4001)), list(range(4001))]]}, "more than 4000 points"),
         ({"drawing": []}, "non-empty list of strokes"),
         ({"recognized": "yes"}, "'recognized' must be true or false"),
         ({"recognized_ms": None}, "exactly when 'recognized' is true"),
@@ -87,6 +88,21 @@ def test_a_round_without_a_client_id_or_recognition_is_stored(db_client, databas
         ({"engine": "gpu"}, "'engine' must be"),
         ({"model_version": ""}, "'model_version' must be"),
         ({"ip": "1.2.3.4"}, "unknown field(s): ip"),
+        # Each of these was once a 500, or stored something a database or the page chokes on.
+        ({"prompt": 5}, "'prompt' must be one of"),
+        ({"prompt": []}, "'prompt' must be one of"),
+        ({"prompt": {}}, "'prompt' must be one of"),
+        ({"guesses": [{"label": 5, "probability": 0.2}]}, "each guess must be"),
+        ({"guesses": [{"label": ["cat"], "probability": 0.2}]}, "each guess must be"),
+        ({"model_version": "\ud800"}, "'model_version' must be"),
+        ({"model_version": "v1\x00"}, "'model_version' must be"),
+        ({"client_id": CLIENT_ID + "\n"}, "random id"),
+        ({"client_id": CLIENT_ID[:-1] + "\x00"}, "random id"),
+        ({"recognized_ms": 2500, "duration_ms": 2400}, "cannot be later than 'duration_ms'"),
+        ({"duration_ms": 60001}, "'duration_ms' must be an integer from 0 to 60000"),
+        ({"drawing": [[[1], [2], [0]]] * 201}, "at most 200 strokes"),
+        ({"consent": False}, "'consent' must be true"),
+        ({"consent": None}, "'consent' must be true"),
     ],
 )
 def test_bad_rounds_get_a_clear_422_and_nothing_is_stored(db_client, database_url, changes, message):
@@ -101,19 +117,37 @@ def test_malformed_or_non_json_bodies_are_refused(client):
     assert post(client, ["not", "an", "object"]).status_code == 422
 
 
+def post_from(client, address, payload):
+    return client.post(
+        "/api/contributions",
+        data=json.dumps(payload),
+        content_type="application/json",
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
 def test_one_client_is_rate_limited(make_app):
-    client = make_app(CONTRIBUTION_RATE_LIMIT=3).test_client()
+    client = make_app(CONTRIBUTION_RATE="3 per minute").test_client()
     assert [post(client, round_of()).status_code for _ in range(4)] == [201, 201, 201, 429]
     response = post(client, round_of())
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
-    assert "too many drawings" in response.get_json()["error"]
-    other = client.post(
-        "/api/contributions",
-        data=json.dumps(round_of()),
-        content_type="application/json",
-        environ_base={"REMOTE_ADDR": "10.0.0.2"},
-    )
-    assert other.status_code == 201  # another client is not held back
+    assert response.get_json()["error"] == "Too Many Requests"
+    assert post_from(client, "10.0.0.2", round_of()).status_code == 201  # another client is not held back
+
+
+def test_a_daily_quota_per_address_and_a_cap_for_everyone(make_app):
+    client = make_app(CONTRIBUTION_DAILY_QUOTA="2 per day", CONTRIBUTIONS_PER_DAY="5 per day").test_client()
+    assert [post_from(client, "10.0.0.3", round_of()).status_code for _ in range(3)] == [201, 201, 429]
+    assert [post_from(client, "10.0.0.4", round_of()).status_code for _ in range(2)] == [201, 201]
+    post_from(client, "10.0.0.5", round_of())  # the fifth stored round, or refused if the third counted
+    refused = post_from(client, "10.0.0.6", round_of())  # a new address, but the day's share is used up
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3600  # come back tomorrow
+
+
+def test_a_round_larger_than_any_real_drawing_needs_is_refused(client):
+    big = round_of(drawing=[[[1.1234567890123] * 3900, [2.1234567890123] * 3900, list(range(3900))]])
+    response = post(client, big)
+    assert response.status_code == 413 and "at most 128 KiB" in response.get_json()["error"]
 
 
 @pytest.mark.parametrize("url", ["postgresql+psycopg://nobody@127.0.0.1:1/none", "sqlite:///{tmp}/unmigrated.sqlite3"])

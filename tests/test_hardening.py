@@ -5,6 +5,7 @@ HTTP go to gunicorn itself, started as scripts/run.sh starts it.
 """
 
 import contextlib
+import http.client
 import json
 import shutil
 import socket
@@ -98,6 +99,10 @@ def damaged_copy(tmp_path, damage):
         del metadata["preprocessing"]
     elif damage == "delta_scale 0":
         metadata["preprocessing"]["delta_scale"] = 0
+    elif damage == "delta_scale 1e-300":
+        metadata["preprocessing"]["delta_scale"] = 1e-300
+    elif damage == "no run settings":
+        del metadata["run"]
     elif damage == "no architecture":
         del metadata["architecture"]
     elif damage == "random weights":
@@ -114,6 +119,8 @@ def damaged_copy(tmp_path, damage):
     [
         ("no preprocessing", "has no 'preprocessing'"),
         ("delta_scale 0", "'delta_scale'"),
+        ("delta_scale 1e-300", "'delta_scale'"),
+        ("no run settings", "has no 'run'"),
         ("no architecture", "has no 'architecture'"),
         ("random weights", "does not match its checksum"),
         ("model.json unreadable", "not readable JSON"),
@@ -252,6 +259,16 @@ def test_a_stalled_body_gets_a_408_and_frees_its_worker(server, request_bytes):
     assert status == 200
 
 
+@pytest.mark.parametrize("path", [b"/api/predict", b"/api/contributions", b"/", b"/healthz"])
+def test_malformed_chunk_framing_is_a_400_on_every_route(server, path):
+    request = (
+        b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+    )
+    status, headers = status_and_headers(exchange(server, request))
+    assert status == 400 or (status == 405 and path in (b"/", b"/healthz")), status
+
+
 @pytest.mark.parametrize(
     "request_bytes, expected",
     [
@@ -280,3 +297,17 @@ def test_the_server_never_imports_tensorflow():
     lines = (PROJECT_ROOT / "requirements-web.txt").read_text().lower().splitlines()
     packages = [line.split("==")[0] for line in lines if line and not line.startswith("#")]
     assert packages and not any("tensorflow" in p or "keras" in p for p in packages)
+
+
+def test_a_keep_alive_connection_is_closed_after_its_hundredth_request(server):
+    """So clients reconnect now and then, and a worker that replaced a killed one gets its share of them."""
+    host, port = server
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    closes = []
+    for _ in range(100):
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        closes.append(response.will_close)
+    connection.close()
+    assert closes == [False] * 99 + [True]

@@ -37,7 +37,7 @@ def variants():
         changed(lambda m, f=field, v=value: m.__setitem__(f, v))
     for field in ("canvas_size", "resample_spacing", "rdp_epsilon", "delta_scale", "max_points"):
         changed(lambda m, f=field: m["preprocessing"].pop(f))
-        for value in (0, -1, "24", None, 2.5, True):
+        for value in (0, -1, "24", None, 2.5, True, 1e-300, 1e300):
             changed(lambda m, f=field, v=value: m["preprocessing"].__setitem__(f, v))
     return broken
 
@@ -47,6 +47,7 @@ def test_browser_and_server_find_the_same_problems():
     browser = run_node("metadata_cli.mjs", cases)
     assert browser["schema_version"] == SCHEMA_VERSION
     server = [validate_metadata(case) for case in cases]
-    # Sound: the shipped one, 2.5 for each of the four real-valued settings, an rdp_epsilon of 0.
+    # Sound: the shipped one, 2.5 for the three real-valued settings whose range holds it, an rdp_epsilon of 0
+    # or 1e-300 (no simplification at all).
     assert server[0] == [] and sum(not problems for problems in server) == 6
     assert browser["problems"] == server

@@ -192,3 +192,15 @@ def test_prompts_come_from_well_known_categories_and_bad_sets_are_refused(make_a
     response = client.get("/play?prompts=cat,unicorn")
     assert response.status_code == 400 and "not one: unicorn" in response.get_data(as_text=True)
     assert client.get("/play?prompts=" + ",".join(["cat"] * 7)).status_code == 400
+
+
+def test_a_game_has_its_six_rounds_even_when_few_categories_pass_the_filter(make_app, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    labels = json.loads((folder / "metadata.json").read_text())["labels"]
+    metrics["per_category"] = {label: {"top1": 0.1 + i / 1000, "drawings": 10} for i, label in enumerate(labels)}
+    (folder / "metrics.json").write_text(json.dumps(metrics))  # not one category reaches the easy level's 70%
+    html = make_app(MODEL_DIR=str(folder)).test_client().get("/play").get_data(as_text=True)
+    prompts = json.loads(html.split('data-prompts="')[1].split('"')[0].replace("&#34;", '"'))
+    assert len(set(prompts)) == 6 and set(prompts) <= set(labels[-6:])  # the six it knows best

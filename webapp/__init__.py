@@ -10,7 +10,20 @@ from flask import Flask
 from flask_compress import Compress
 
 from model_training.config import PROJECT_ROOT
-from webapp import api, cli, contributions, database, errors, learn, openapi, pages, play, request_body, security
+from webapp import (
+    api,
+    cli,
+    contributions,
+    database,
+    errors,
+    learn,
+    limits,
+    openapi,
+    pages,
+    play,
+    request_body,
+    security,
+)
 from webapp.config import DEFAULTS, INSTANCE_DIR
 from webapp.inference import Predictor
 
@@ -36,6 +49,7 @@ def create_app(test_config=None):
     app.url_map.strict_slashes = False
     app.url_map.merge_slashes = False
     request_body.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
@@ -43,7 +57,7 @@ def create_app(test_config=None):
     app.register_blueprint(play.bp)
     database.init_app(app)
     cli.init_app(app)
-    contributions.init_app(app)
+    app.register_blueprint(contributions.bp)
     errors.init_app(app)
     Compress(app)
     security.init_app(app)

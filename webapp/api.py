@@ -1,31 +1,18 @@
 """The JSON API: POST /api/predict and GET /healthz (its description: webapp/openapi.py)."""
 
-import json
+import logging
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from model_training.strokes import DrawingError, validate_stroke3
 from webapp.inference import ModelUnavailable
+from webapp.limits import limiter, one_of_few_in_progress, prediction_points
+from webapp.request_body import RequestError, request_json
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
-
-
-class RequestError(ValueError):
-    """A request the API refuses; `status` is the HTTP code, the message is shown to the client."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.status = status
-
-
-def parse_json(text):
-    """A request body's JSON, or RequestError (400) saying why not; never an unhandled exception."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise RequestError("malformed JSON: nested too deeply", 400) from None
-    except ValueError as error:  # JSONDecodeError, and integers longer than Python converts
-        raise RequestError(f"malformed JSON: {error}", 400) from None
 
 
 def parse_prediction_request(payload):
@@ -53,7 +40,7 @@ def parse_prediction_request(payload):
 
 
 def predict(payload):
-    """Parse and predict; returns (body, status) for JSON and for the htmx fragment alike."""
+    """Parse and predict; returns (body, status)."""
     try:
         stroke3, top_k = parse_prediction_request(payload)
         return current_app.extensions["predictor"].predict(stroke3, top_k), 200
@@ -64,20 +51,37 @@ def predict(payload):
 
 
 @bp.post("/api/predict")
+@limiter.limit(lambda: current_app.config["PREDICT_POINTS_RATE"], cost=prediction_points)
 def api_predict():
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
     try:
-        payload = parse_json(request.get_data())
+        payload = request_json()
     except RequestError as error:
         return jsonify(error=str(error)), error.status
-    body, status = predict(payload)
+    with one_of_few_in_progress():
+        body, status = predict(payload)
     return jsonify(body), status
+
+
+def database_status():
+    """'ok' when the database answers a query, else 'unavailable' (the reason goes to the log, one line)."""
+    try:
+        with current_app.extensions["database"].connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok"
+    except SQLAlchemyError as error:
+        log.error(
+            "health check: the database does not answer: %s", type(getattr(error, "orig", None) or error).__name__
+        )
+        return "unavailable"
 
 
 @bp.get("/healthz")
 def healthz():
+    """200 while predictions work (shared rounds wait in the page while the database is away), else 503."""
     predictor = current_app.extensions["predictor"]
+    database = database_status()
     if predictor.ready:
-        return jsonify(status="ok", model_version=predictor.version)
-    return jsonify(status="degraded", error=predictor.error), 503
+        return jsonify(status="ok", model_version=predictor.version, database=database)
+    return jsonify(status="degraded", error=predictor.error, database=database), 503

@@ -30,9 +30,17 @@ DEFAULTS = {
     "COMPRESS_MIN_SIZE": 1024,
     # Contributed drawings (webapp/contributions.py). Any SQLAlchemy URL: postgresql+psycopg://... too.
     "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'inkling.sqlite3'}",
-    # Per client address, per worker process: contributions accepted per window (the address is never stored).
-    "CONTRIBUTION_RATE_LIMIT": 30,
-    "CONTRIBUTION_RATE_WINDOW": 60,  # seconds
+    # What one client address may ask (webapp/limits.py). The store is shared by every worker and machine
+    # given the same URL: memory:// counts per process, redis://host:6379 across all of them.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For names the client (1 behind nginx)
+    "PREDICT_POINTS_RATE": "20000 per second",  # points of inference per address; a prediction costs its points
+    "PREDICT_CONCURRENCY": 2,  # predictions of one address in progress at once, per worker
+    "CONTRIBUTION_RATE": "30 per minute",  # shared rounds per address
+    "CONTRIBUTION_DAILY_QUOTA": "300 per day",  # shared rounds per address
+    "CONTRIBUTIONS_PER_DAY": "20000 per day",  # shared rounds from everyone: the database's daily growth
     # The game (/play): rounds, seconds per round, and which categories each level prompts, by the
     # evaluation's per-category top-1 on real test drawings (metrics.json), with enough drawings to trust it.
     "PLAY_ROUNDS": 6,

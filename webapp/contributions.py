@@ -2,8 +2,15 @@
 
 Stored: the prompt, the raw strokes with their timestamps, whether and when the model recognised it, the
 model's version and top guesses, the time, and at most the random id the player's browser keeps. Not
-stored: the client's address (the rate limit reads it from memory only), headers, or anything else.
-When the database cannot take the drawing, the answer is a 503 and the page keeps it to send again.
+stored: the client's address (the rate limits count it, webapp/limits.py), headers, or anything else.
+A round is stored only with "consent": true, which the page sends once its player ticked "Help Inkling
+learn". When the database cannot take the drawing, or today's share is used up, the answer is a 503 or a
+429 and the page keeps the drawing to send again later.
+
+Each round is bounded by what real drawings need (the 8,948 real raw Quick, Draw! drawings: 99.9% have
+at most 877 points, 31 strokes and 22.8 s of drawing, and 22.8 KB as JSON; the largest 1,174 points, 55
+strokes, 42 s, 29 KB): MAX_INPUT_POINTS points, MAX_STROKES strokes, MAX_ROUND_MS, and the body at most
+MAX_CONTRIBUTION_BYTES. With the rate limits, that bounds how fast the database can grow.
 """
 
 import logging
@@ -17,14 +24,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from model_training.strokes import DrawingError, validate_drawing
-from webapp.api import RequestError, parse_json
+from webapp.limits import limiter
 from webapp.models import Contribution
-from webapp.rate_limit import RateLimit
+from webapp.request_body import RequestError, request_json
 
 log = logging.getLogger(__name__)
 bp = Blueprint("contributions", __name__)
 
 FIELDS = {
+    "consent",
     "client_id",
     "prompt",
     "drawing",
@@ -36,7 +44,9 @@ FIELDS = {
     "guesses",
 }
 CLIENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-MAX_ROUND_MS = 10 * 60 * 1000  # far longer than any round; longer timestamps are not a game's
+MAX_ROUND_MS = 60 * 1000  # three times a round; the longest real drawing took 42 s
+MAX_STROKES = 200  # the most strokes in a real drawing: 55
+MAX_CONTRIBUTION_BYTES = 128 * 1024  # the largest real drawing is 29 KB as JSON
 MAX_TEXT = 64  # characters of a model version
 
 
@@ -50,8 +60,15 @@ def _integer(payload, name, low, high, optional=False):
 
 
 def _text(payload, name, pattern=None, most=MAX_TEXT):
+    """A short printable string, matched whole by `pattern` if given: no control characters (newlines,
+    NUL), no lone surrogates, which no database column should hold."""
     value = payload.get(name)
-    if not isinstance(value, str) or not 0 < len(value) <= most or (pattern and not pattern.fullmatch(value)):
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= most
+        or not value.isprintable()
+        or (pattern and not pattern.fullmatch(value))
+    ):
         raise RequestError(
             f"'{name}' must be " + ("a random id (UUID)" if pattern else f"a string of 1 to {most} characters")
         )
@@ -65,6 +82,8 @@ def raw_drawing(drawing):
         coordinates = validate_drawing(drawing)
     except DrawingError as error:
         raise RequestError(str(error)) from None
+    if len(coordinates) > MAX_STROKES:
+        raise RequestError(f"a round has at most {MAX_STROKES} strokes")
     strokes = []
     for i, ((xs, ys), stroke) in enumerate(zip(coordinates, drawing)):
         ts = stroke[2] if len(stroke) == 3 else None
@@ -104,6 +123,8 @@ def parse_contribution(payload, labels):
     unknown = set(payload) - FIELDS
     if unknown:
         raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    if payload.get("consent") is not True:
+        raise RequestError("'consent' must be true: a round is shared only when its player says so")
     known = frozenset(labels)
     prompt = payload.get("prompt")
     if not isinstance(prompt, str) or prompt not in known:
@@ -115,6 +136,8 @@ def parse_contribution(payload, labels):
     recognized_ms = _integer(payload, "recognized_ms", 0, MAX_ROUND_MS, optional=True)
     if payload["recognized"] != (recognized_ms is not None):
         raise RequestError("'recognized_ms' is given exactly when 'recognized' is true")
+    if recognized_ms is not None and recognized_ms > duration_ms:
+        raise RequestError("'recognized_ms' cannot be later than 'duration_ms'")
     if payload.get("engine") not in ("browser", "server"):
         raise RequestError("'engine' must be 'browser' or 'server'")
     guesses = guesses_of(payload.get("guesses"), known)
@@ -135,37 +158,37 @@ def parse_contribution(payload, labels):
     )
 
 
+def limits():
+    """Per address, then everyone's together (webapp/config.py); a round over any of them gets a 429."""
+    config = current_app.config
+    return f"{config['CONTRIBUTION_RATE']};{config['CONTRIBUTION_DAILY_QUOTA']}"
+
+
 @bp.post("/api/contributions")
+@limiter.limit(limits)
+@limiter.limit(lambda: current_app.config["CONTRIBUTIONS_PER_DAY"], key_func=lambda: "everyone", scope="all-rounds")
 def contribute():
-    limit = current_app.extensions["contribution_rate_limit"]
-    wait = limit.retry_after(request.remote_addr or "")
-    if wait:
-        return jsonify(error=f"too many drawings at once: try again in {wait} s"), 429, {"Retry-After": str(wait)}
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
+    if (request.content_length or 0) > MAX_CONTRIBUTION_BYTES:
+        return jsonify(error=f"a round is at most {MAX_CONTRIBUTION_BYTES // 1024} KiB"), 413
     predictor = current_app.extensions["predictor"]
     if not predictor.ready:  # its labels are what a prompt is checked against
         return jsonify(error=f"drawings cannot be checked right now: {predictor.error}"), 503, {"Retry-After": "30"}
     try:
-        contribution = parse_contribution(parse_json(request.get_data()), predictor.labels)
+        contribution = parse_contribution(request_json(), predictor.labels)
     except RequestError as error:
         return jsonify(error=str(error)), error.status
     key_id = contribution.key_id  # read now: committing expires the object's attributes
     try:
         with Session(current_app.extensions["database"]) as session, session.begin():
             session.add(contribution)
-    except SQLAlchemyError:
-        log.exception("contribution not stored")
+    except SQLAlchemyError as error:
+        # Expected while the database is down: one line, no traceback.
+        log.error("contribution not stored: %s", type(getattr(error, "orig", None) or error).__name__)
         return (
             jsonify(error="the drawing could not be stored right now; it is kept and will be sent again"),
             503,
             {"Retry-After": "30"},
         )
     return jsonify(id=key_id), 201
-
-
-def init_app(app):
-    app.extensions["contribution_rate_limit"] = RateLimit(
-        app.config["CONTRIBUTION_RATE_LIMIT"], app.config["CONTRIBUTION_RATE_WINDOW"]
-    )
-    app.register_blueprint(bp)

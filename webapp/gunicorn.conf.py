@@ -8,6 +8,7 @@ Nothing of the app is imported here: the master must not import it before a work
 
 import html
 import os
+import socket
 
 # One BLAS thread per worker, set before any worker imports numpy: there is a worker per core already.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -23,6 +24,10 @@ graceful_timeout = 10
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
+# Requests one keep-alive connection may carry; the last is answered with "Connection: close", so clients
+# reconnect, and a worker that replaced a killed one gets its share of them instead of idling beside a busy
+# survivor.
+KEEPALIVE_REQUESTS = 100
 
 
 def post_worker_init(worker):
@@ -49,9 +54,20 @@ def post_worker_init(worker):
     gunicorn.util.write_error = write_error
 
 
+def pre_request(worker, req):
+    if req.req_number >= KEEPALIVE_REQUESTS:
+        req.must_close = True
+
+
 def post_request(worker, req, environ, resp):
-    """Let the worker's other connections go first: a keep-alive client whose next request is already
+    """Close a connection after a 408: its client stalled mid-body, so what follows on it is not a request.
+    Then let the worker's other connections go first: a keep-alive client whose next request is already
     waiting would otherwise be served again and again before a greenlet blocked on I/O gets its turn."""
     import gevent
 
+    if resp.status_code == 408 and environ.get("gunicorn.socket") is not None:
+        try:
+            environ["gunicorn.socket"].shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client has gone already
     gevent.idle()

@@ -169,6 +169,7 @@ def openapi_document(config, labels):
                                         "properties": {
                                             "status": {"type": "string"},
                                             "model_version": {"type": "string"},
+                                            "database": {"type": "string", "enum": ["ok", "unavailable"]},
                                         },
                                     }
                                 }
@@ -180,7 +181,11 @@ def openapi_document(config, labels):
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "properties": {"status": {"type": "string"}, "error": {"type": "string"}},
+                                        "properties": {
+                                            "status": {"type": "string"},
+                                            "error": {"type": "string"},
+                                            "database": {"type": "string", "enum": ["ok", "unavailable"]},
+                                        },
                                     }
                                 }
                             },

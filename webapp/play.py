@@ -12,19 +12,25 @@ from flask import Blueprint, current_app, render_template, request
 bp = Blueprint("play", __name__)
 
 
-def prompt_pool(metrics, labels, level):
-    """Categories whose measured top-1 lies in the level's range, on enough test drawings to trust it;
-    every label when the model has no per-category figures."""
+def prompt_pool(metrics, labels, level, rounds):
+    """Categories whose measured top-1 lies in the level's range, on enough test drawings to trust it; when
+    fewer than `rounds` do, the best measured of the rest join them (nearest to the range first), so a
+    game always has its rounds; every label when the model has no per-category figures."""
     low, high = current_app.config["PLAY_LEVELS"][level]
     least = current_app.config["PLAY_MIN_TEST_DRAWINGS"]
     per_category = (metrics or {}).get("per_category")
     if not per_category:
         return list(labels)
-    return [
-        label
-        for label in labels
-        if (figures := per_category.get(label)) and figures["drawings"] >= least and low <= figures["top1"] <= high
-    ]
+
+    def distance(label):  # how far a category's top-1 is from the level's range; unmeasured ones last
+        figures = per_category.get(label)
+        if not figures or figures["drawings"] < least:
+            return 2.0
+        return max(low - figures["top1"], figures["top1"] - high, 0.0)
+
+    ranked = sorted(labels, key=distance)
+    pool = [label for label in ranked if distance(label) == 0]
+    return pool if len(pool) >= rounds else ranked[:rounds]
 
 
 def chosen_prompts(labels, pool, rounds):
@@ -53,7 +59,7 @@ def play():
     if not predictor.ready:
         return render_template("play.html", error=predictor.error, level=level, levels=levels), 503
     labels = predictor.metadata["labels"]
-    pool = prompt_pool(predictor.metrics, labels, level)
+    pool = prompt_pool(predictor.metrics, labels, level, current_app.config["PLAY_ROUNDS"])
     prompts, problem = chosen_prompts(labels, pool, current_app.config["PLAY_ROUNDS"])
     if problem:
         return render_template("play.html", error=problem, level=level, levels=levels), 400

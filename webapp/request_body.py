@@ -2,15 +2,17 @@
 not, and within BODY_TIMEOUT seconds.
 
 Werkzeug alone would cut a chunked body at the limit and parse the rest, and would wait for a stalled
-body as long as the client likes. Here a body over the limit is a 413, a stalled one a 408, and one that
-ends before its Content-Length a 400, each through the app's error pages. The deadline is a gevent
+body as long as the client likes. Here a body over the limit is a 413, a stalled one a 408 (and the
+connection is closed, webapp/gunicorn.conf.py), and one that ends before its Content-Length or whose
+chunks are malformed a 400, each through the app's error pages. The deadline is a gevent
 timeout: it fires under gunicorn's gevent workers (webapp/gunicorn.conf.py), where socket reads yield.
 """
 
 import io
+import json
 
 import gevent
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 
 CHUNK = 64 * 1024
 
@@ -35,6 +37,8 @@ def read_body():
                 body.write(chunk)
     except gevent.Timeout:
         abort(408, f"the request body did not arrive within {current_app.config['BODY_TIMEOUT']} seconds")
+    except (OSError, ValueError):  # the server's parser refuses the body's framing (a chunk size like "zz")
+        abort(400, "the request body's chunked framing is malformed")
     if body.tell() > limit:
         abort(413)
     if length and body.tell() < int(length):
@@ -44,6 +48,37 @@ def read_body():
     environ["CONTENT_LENGTH"] = str(body.tell())
     environ.pop("HTTP_TRANSFER_ENCODING", None)
     environ["wsgi.input_terminated"] = False
+
+
+class RequestError(ValueError):
+    """A request the API refuses; `status` is the HTTP code, the message is shown to the client."""
+
+    def __init__(self, message, status=422):
+        super().__init__(message)
+        self.status = status
+
+
+def parse_json(text):
+    """A request body's JSON, or RequestError (400) saying why not; never an unhandled exception."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise RequestError("malformed JSON: nested too deeply", 400) from None
+    except ValueError as error:  # JSONDecodeError, and integers longer than Python converts
+        raise RequestError(f"malformed JSON: {error}", 400) from None
+
+
+def request_json():
+    """The request body's JSON, parsed once per request (the rate limit weighs it, the view reads it);
+    RequestError (400) says why when it is not JSON."""
+    if "request_json" not in g:
+        try:
+            g.request_json = parse_json(request.get_data())
+        except RequestError as error:
+            g.request_json = error
+    if isinstance(g.request_json, RequestError):
+        raise g.request_json
+    return g.request_json
 
 
 def init_app(app):

@@ -1,6 +1,8 @@
-// Sharing game rounds, with consent: off until the person says yes, remembered in this browser.
+// Sharing game rounds, with consent: off until the person says yes, remembered in this browser, and sent
+// with every round ("consent": true), which the server requires.
 // A round to share is queued in localStorage first and removed only once the server has stored it, so a
-// drawing survives a database that is briefly down, a lost connection, or a closed tab.
+// drawing survives a database that is briefly down, a lost connection, a full day's share, or a closed tab.
+// After a refusal that may pass, the queue waits as long as the server's Retry-After asks (RETRY_MS at least).
 
 const CONSENT_KEY = "inkling.share.v1";
 const CLIENT_ID_KEY = "inkling.client-id.v1";
@@ -40,6 +42,7 @@ export class Contributions {
     this.onStatus = onStatus; // called with a sentence for the person after every change
     this.sending = false;
     this.timer = null;
+    this.shared = 0; // rounds stored since this page opened
   }
 
   get consented() {
@@ -63,7 +66,7 @@ export class Contributions {
   add(round) {
     if (!this.consented) return;
     const queue = this.pending;
-    queue.push({ ...round, client_id: read(CLIENT_ID_KEY, null) ?? undefined });
+    queue.push({ ...round, consent: true, client_id: read(CLIENT_ID_KEY, null) ?? undefined });
     if (!write(QUEUE_KEY, queue)) this.onStatus("This browser cannot keep drawings to share (storage is full or off).");
     this.flush();
   }
@@ -75,6 +78,7 @@ export class Contributions {
     let queue = this.pending;
     let stored = 0;
     let problem = null;
+    let waitMs = RETRY_MS;
     while (queue.length) {
       let response;
       try {
@@ -90,7 +94,10 @@ export class Contributions {
       if (response.status === 201) {
         stored += 1;
       } else if (response.status === 429 || response.status >= 500) {
-        problem = (await response.json().catch(() => ({}))).error ?? `The server could not store it (HTTP ${response.status})`;
+        const body = await response.json().catch(() => ({}));
+        problem = response.status === 429 ? "Inkling has all the drawings it can take from here for now"
+          : body.error ?? `The server could not store it (HTTP ${response.status})`;
+        waitMs = Math.max(RETRY_MS, 1000 * (Number(response.headers.get("Retry-After")) || 0));
         break;
       } else {
         // Refused for what it holds: sending it again cannot help, so it leaves the queue, and the person is told.
@@ -103,9 +110,10 @@ export class Contributions {
     this.sending = false;
     if (problem) {
       this.onStatus(`${problem}: ${queue.length} drawing${queue.length === 1 ? " is" : "s are"} kept here and sent again soon.`);
-      this.timer = setTimeout(() => this.flush(), RETRY_MS);
+      this.timer = setTimeout(() => this.flush(), waitMs);
     } else if (stored) {
-      this.onStatus(`Thank you: ${stored} drawing${stored === 1 ? "" : "s"} shared.`);
+      this.shared += stored;
+      this.onStatus(`Thank you: ${this.shared} drawing${this.shared === 1 ? "" : "s"} shared.`);
     }
   }
 }

@@ -5,7 +5,6 @@
 export const SCHEMA_VERSION = 2;
 
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
-const positiveNumber = (v) => isNumber(v) && v > 0;
 const nonEmptyString = (v) => typeof v === "string" && v.length > 0;
 
 const REQUIRED = {
@@ -16,13 +15,20 @@ const REQUIRED = {
   preprocessing: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
 };
 
-const PREPROCESSING = {
-  canvas_size: positiveNumber,
-  resample_spacing: positiveNumber,
-  rdp_epsilon: (v) => isNumber(v) && v >= 0,
-  delta_scale: positiveNumber,
-  max_points: (v) => Number.isInteger(v) && v > 0,
+// The range of each preprocessing setting (model_package.py's PREPROCESSING_RANGES, the same numbers).
+const PREPROCESSING_RANGES = {
+  canvas_size: [16, 4096],
+  resample_spacing: [0.1, 16],
+  rdp_epsilon: [0, 64],
+  delta_scale: [0.01, 10000],
+  max_points: [1, 100000],
 };
+
+function inRange(field, value) {
+  const [low, high] = PREPROCESSING_RANGES[field];
+  const number = field === "max_points" ? Number.isInteger(value) : isNumber(value);
+  return number && low <= value && value <= high;
+}
 
 // Every problem with a metadata.json object, as sentences; empty when the pages can use it.
 export function metadataProblems(metadata) {
@@ -35,8 +41,8 @@ export function metadataProblems(metadata) {
     else if (!check(metadata[field])) problems.push(`metadata.json has an invalid '${field}'`);
   }
   if (REQUIRED.preprocessing(metadata.preprocessing)) {
-    for (const [field, check] of Object.entries(PREPROCESSING)) {
-      if (!check(metadata.preprocessing[field])) problems.push(`metadata.json's preprocessing has no valid '${field}'`);
+    for (const field of Object.keys(PREPROCESSING_RANGES)) {
+      if (!inRange(field, metadata.preprocessing[field])) problems.push(`metadata.json's preprocessing has no valid '${field}'`);
     }
   }
   return problems;

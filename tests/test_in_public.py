@@ -1,0 +1,69 @@
+"""The deployment that faces the public: Debian's nginx (webapp/nginx.conf) in front of gunicorn, on
+127.0.0.1, with other addresses of 127.0.0.0/8 acting as other people. Slow clients stop at nginx, and the
+per-address limits see each client's own address through it."""
+
+import json
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import NGINX, REDIS, live_server, nginx_proxy, redis_server
+
+BODY = json.dumps({"strokes": [[3, 4, 0]] * 399 + [[1, 1, 1]]}).encode()  # 400 points
+
+
+@pytest.fixture(scope="module")
+def proxied():
+    """nginx in front of two gunicorn workers whose limits share one Redis."""
+    for program, package in ((NGINX, "nginx-light"), (REDIS, "redis-server")):
+        if not Path(program).is_file():
+            pytest.skip(f"{package} is not installed (Debian: apt-get install {package}); scripts/test.sh installs it")
+    with redis_server() as store:
+        settings = {
+            "INKLING_TRUSTED_PROXIES": "1",
+            "INKLING_PREDICT_POINTS_RATE": "1000 per minute",
+            "INKLING_RATELIMIT_STORAGE_URI": store,
+        }
+        with live_server(workers=2, env=settings) as (app_url, _), nginx_proxy(app_url) as url:
+            yield url
+
+
+def request_from(address, url, path="/api/predict", body=BODY):
+    """A POST from `address` (a loopback address of its own); returns the status."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30, source_address=(address, 0)) as connection:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: inkling\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        connection.sendall(head.encode() + body)
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    return int(response.split(b" ", 2)[1])
+
+
+def test_the_limits_count_each_client_by_its_own_address_behind_the_proxy(proxied):
+    # 1,000 points a minute per address, whichever worker answers: two 400-point drawings, and the third is
+    # refused ...
+    assert [request_from("127.0.0.21", proxied) for _ in range(3)] == [200, 200, 429]
+    # ... while another address, behind the same proxy, has its own budget.
+    assert request_from("127.0.0.22", proxied) == 200
+
+
+def test_hundreds_of_trickling_connections_from_one_address_leave_others_answered(proxied):
+    host, port = proxied.removeprefix("http://").split(":")
+    trickling = []
+    try:
+        for _ in range(600):  # each sends the first byte of a request line, then nothing
+            connection = socket.create_connection((host, int(port)), timeout=10, source_address=("127.0.0.23", 0))
+            connection.sendall(b"G")
+            trickling.append(connection)
+        with urllib.request.urlopen(proxied + "/healthz", timeout=30) as response:
+            assert response.status == 200  # from 127.0.0.1, while all 600 hold their connections
+        assert request_from("127.0.0.24", proxied) == 200
+    finally:
+        for connection in trickling:
+            connection.close()

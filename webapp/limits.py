@@ -1,0 +1,63 @@
+"""What one client address may ask of the server, shared by every worker and machine that points at the
+same store (flask-limiter; RATELIMIT_STORAGE_URI: memory:// for one process, redis://host:6379 for several).
+
+- Predictions cost their points: an address gets PREDICT_POINTS_RATE points of inference, so a client
+  sending the largest drawings non-stop gets a few of them a second and everyone else keeps the CPU.
+  Within one worker an address has at most PREDICT_CONCURRENCY predictions in progress.
+- Shared rounds: CONTRIBUTION_RATE per address, CONTRIBUTION_DAILY_QUOTA per address per day, and
+  CONTRIBUTIONS_PER_DAY from everyone together, so the database grows by a bounded amount a day.
+
+The address is the connection's, or with TRUSTED_PROXIES set, the one the reverse proxy saw
+(X-Forwarded-For, through Werkzeug's ProxyFix). It is never stored.
+"""
+
+import contextlib
+from collections import Counter
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.request_body import RequestError, request_json
+
+limiter = Limiter(key_func=get_remote_address)
+_in_progress = Counter()  # address -> predictions in progress in this worker
+
+
+def prediction_points():
+    """A prediction request's cost: the points it asks the model to read (at least 1). A body that is not
+    a JSON object costs 1, and the view refuses it."""
+    try:
+        payload = request_json()
+    except RequestError:
+        return 1
+    payload = payload if isinstance(payload, dict) else {}
+    strokes, drawing = payload.get("strokes"), payload.get("drawing")
+    if isinstance(strokes, list):
+        return max(1, len(strokes))
+    if isinstance(drawing, list):
+        return max(1, sum(len(s[0]) for s in drawing if isinstance(s, list) and s and isinstance(s[0], list)))
+    return 1
+
+
+@contextlib.contextmanager
+def one_of_few_in_progress():
+    """At most PREDICT_CONCURRENCY predictions of one address in progress in this worker; TooManyRequests else."""
+    address = get_remote_address()
+    if _in_progress[address] >= current_app.config["PREDICT_CONCURRENCY"]:
+        raise TooManyRequests("too many predictions at once from this address: wait for the last answer")
+    _in_progress[address] += 1
+    try:
+        yield
+    finally:
+        _in_progress[address] -= 1
+        if not _in_progress[address]:
+            del _in_progress[address]
+
+
+def init_app(app):
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+    limiter.init_app(app)
