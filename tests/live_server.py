@@ -176,9 +176,10 @@ def redis_server():
         process.wait(timeout=30)
 
 
-def hammer(url, bodies, clients, seconds, path="/api/predict", first_client=0):
+def hammer(url, bodies, clients, seconds, path="/api/predict", first_client=0, interval=0.0):
     """`clients` threads posting `bodies` to `path` for `seconds`, each from an address of its own
-    (client_address); returns latencies (ms), the error count and the seconds it took."""
+    (client_address) and at most one request every `interval` seconds (0: non-stop); returns latencies (ms)
+    of the answered requests, the error count and the seconds it took."""
     host = urlparse(url)
     deadline = time.monotonic() + seconds
     latencies, errors = [], []
@@ -210,7 +211,9 @@ def hammer(url, bodies, clients, seconds, path="/api/predict", first_client=0):
                 connection.close()
                 connection = connect()
                 continue
-            mine.append((time.perf_counter() - started) * 1000)
+            if response.status < 400:
+                mine.append((time.perf_counter() - started) * 1000)
+            time.sleep(max(0.0, interval - (time.perf_counter() - started)))
         connection.close()
         with lock:
             latencies.extend(mine)

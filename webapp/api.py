@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from model_training.strokes import DrawingError, validate_stroke3
 from webapp.inference import ModelUnavailable
 from webapp.limits import limiter, one_of_few_in_progress, prediction_points
-from webapp.request_body import RequestError, request_json
+from webapp.request_body import RequestError, parse_json
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
@@ -56,7 +56,7 @@ def api_predict():
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
     try:
-        payload = request_json()
+        payload = parse_json(request.get_data())
     except RequestError as error:
         return jsonify(error=str(error)), error.status
     with one_of_few_in_progress():

@@ -9,8 +9,10 @@ INKLING_DATABASE_URL, else the SQLite file in instance/):
 The export writes DIR/raw/<category>.ndjson, one record a line with Quick, Draw!'s raw fields (key_id,
 word, countrycode, timestamp, recognized, drawing with timestamps). The `sketch_rnn` dataset reads DIR as
 one more source of real drawings (`--contributions DIR` on the data, train and evaluate commands), split by
-key_id like any other. --min-agreement keeps rounds where the model, at the round's end, gave the prompt at
-least that probability. Rows are streamed, so the export's memory does not grow with the database.
+key_id like any other. --recognized-only keeps rounds whose finished drawing the served model guesses as the
+prompt, and --min-agreement those to which it gives the prompt at least that probability: both are computed
+here, with the model, never taken from what a client reported. Rows are streamed, so the export's memory
+does not grow with the database.
 """
 
 import json
@@ -31,7 +33,7 @@ from webapp.models import Contribution
 
 db = AppGroup("db", help="The contributions database.")
 contributions = AppGroup("contributions", help="Drawings shared from the game.")
-EXPORT_BATCH = 500  # rows fetched at a time
+EXPORT_BATCH = 50  # rows fetched at a time: a large round is about half a MiB as Python objects
 
 
 def shown_url():
@@ -59,14 +61,21 @@ def record(row):
     }
 
 
+def agrees(predictor, row, recognized_only, min_agreement):
+    """Whether the served model, reading the finished drawing, agrees with the round's prompt enough."""
+    guesses = predictor.predict(predictor.stroke3(row.drawing), len(predictor.labels))["guesses"]
+    probability = next(g["probability"] for g in guesses if g["label"] == row.prompt)
+    return (not recognized_only or guesses[0]["label"] == row.prompt) and probability >= min_agreement
+
+
 def export(out, recognized_only=False, min_agreement=0.0):
     """Write the chosen contributions under out/raw/; returns {category: drawings written} and how many
     rows the filters left out."""
     query = select(Contribution).order_by(Contribution.id).execution_options(yield_per=EXPORT_BATCH)
-    if recognized_only:
-        query = query.where(Contribution.recognized.is_(True))
-    if min_agreement > 0:
-        query = query.where(Contribution.prompt_probability >= min_agreement)
+    predictor = current_app.extensions["predictor"]
+    filtered = recognized_only or min_agreement > 0
+    if filtered and not predictor.ready:
+        raise click.ClickException(f"the filters need the model, which is not loaded: {predictor.error}")
     folder = Path(out) / "raw"
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.ndjson"):  # a re-export replaces the last one, filters included
@@ -76,6 +85,9 @@ def export(out, recognized_only=False, min_agreement=0.0):
         total = session.scalar(select(func.count()).select_from(Contribution))
         out_files = {}
         for row in session.scalars(query):
+            if filtered and not agrees(predictor, row, recognized_only, min_agreement):
+                session.expunge(row)
+                continue
             if row.prompt not in out_files:
                 out_files[row.prompt] = files.enter_context(
                     open(folder / f"{row.prompt}.ndjson", "w", encoding="utf-8")
@@ -88,12 +100,12 @@ def export(out, recognized_only=False, min_agreement=0.0):
 
 @contributions.command("export")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="folder for raw/<category>.ndjson")
-@click.option("--recognized-only", is_flag=True, help="only rounds the model recognised")
+@click.option("--recognized-only", is_flag=True, help="only rounds whose drawing the model guesses as the prompt")
 @click.option(
     "--min-agreement",
     type=click.FloatRange(0, 1),
     default=0.0,
-    help="only rounds where the model gave the prompt at least this probability",
+    help="only rounds whose drawing the model gives the prompt at least this probability",
 )
 def contributions_export(out, recognized_only, min_agreement):
     """Export shared rounds as Quick, Draw! raw ndjson, for training."""

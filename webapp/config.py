@@ -36,7 +36,9 @@ DEFAULTS = {
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For names the client (1 behind nginx)
-    "PREDICT_POINTS_RATE": "20000 per second",  # points of inference per address; a prediction costs its points
+    # Points of inference per address; a prediction costs its points. The page's server fallback sends at
+    # most max_points (250) rows a request, one request at a time: 10,000 a second leaves it room.
+    "PREDICT_POINTS_RATE": "10000 per second",
     "PREDICT_CONCURRENCY": 2,  # predictions of one address in progress at once, per worker
     "CONTRIBUTION_RATE": "30 per minute",  # shared rounds per address
     "CONTRIBUTION_DAILY_QUOTA": "300 per day",  # shared rounds per address

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from model_training.strokes import DrawingError, validate_drawing
 from webapp.limits import limiter
 from webapp.models import Contribution
-from webapp.request_body import RequestError, request_json
+from webapp.request_body import RequestError, parse_json
 
 log = logging.getLogger(__name__)
 bp = Blueprint("contributions", __name__)
@@ -176,7 +176,7 @@ def contribute():
     if not predictor.ready:  # its labels are what a prompt is checked against
         return jsonify(error=f"drawings cannot be checked right now: {predictor.error}"), 503, {"Retry-After": "30"}
     try:
-        contribution = parse_contribution(request_json(), predictor.labels)
+        contribution = parse_contribution(parse_json(request.get_data()), predictor.labels)
     except RequestError as error:
         return jsonify(error=str(error)), error.status
     key_id = contribution.key_id  # read now: committing expires the object's attributes

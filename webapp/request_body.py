@@ -12,7 +12,7 @@ import io
 import json
 
 import gevent
-from flask import abort, current_app, g, request
+from flask import abort, current_app, request
 
 CHUNK = 64 * 1024
 
@@ -66,19 +66,6 @@ def parse_json(text):
         raise RequestError("malformed JSON: nested too deeply", 400) from None
     except ValueError as error:  # JSONDecodeError, and integers longer than Python converts
         raise RequestError(f"malformed JSON: {error}", 400) from None
-
-
-def request_json():
-    """The request body's JSON, parsed once per request (the rate limit weighs it, the view reads it);
-    RequestError (400) says why when it is not JSON."""
-    if "request_json" not in g:
-        try:
-            g.request_json = parse_json(request.get_data())
-        except RequestError as error:
-            g.request_json = error
-    if isinstance(g.request_json, RequestError):
-        raise g.request_json
-    return g.request_json
 
 
 def init_app(app):
