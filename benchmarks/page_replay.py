@@ -21,14 +21,12 @@ import argparse
 import json
 import sys
 import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from benchmarks.common import percentiles, spread, write_result
 from model_training.config import default_quickdraw_dir
-from model_training.sketch_rnn import split_for_key
-from model_training.strokes import read_ndjson
+from model_training.data import raw_split
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch
 from webapp.config import DEFAULTS
@@ -61,9 +59,7 @@ REPLAY = """async (strokes) => {
 
 def raw_test_drawings(source, count):
     """`count` raw drawings of the real test split, spread across categories, in a fixed order."""
-    drawings = []
-    for path in sorted((Path(source) / "raw").glob("*.ndjson*")):
-        drawings += [r["drawing"] for r in read_ndjson(path) if split_for_key(r["key_id"]) == "test"]
+    drawings, _ = raw_split(source, "test")
     if not drawings:
         raise SystemExit(f"error: no raw test drawings under {source}; pass --source")
     return spread(drawings, count)

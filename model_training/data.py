@@ -24,8 +24,9 @@ from model_training.config import (
     TFDS_DATA_DIR,
     default_quickdraw_dir,
 )
-from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig
+from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig, split_for_key
 from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_of
+from model_training.strokes import read_ndjson
 
 SPLITS = ("train", "validation", "test")
 MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"
@@ -116,6 +117,18 @@ def load_split(builder, split, real_only=False):
         labels.append(example["label"])
         synthetic.append(example["synthetic"])
     return sequences, np.array(labels, dtype=np.int32), np.array(synthetic, dtype=bool)
+
+
+def raw_split(source, split):
+    """The real drawings of `split` in the source's raw/ folder, with their timestamps, as the page records
+    them: (drawings [[xs, ys, ts], ...], labels), in a fixed order. The dataset keeps no timestamps."""
+    drawings, labels = [], []
+    for path in sorted((Path(source) / "raw").glob("*.ndjson*")):
+        for record in read_ndjson(path):
+            if split_for_key(record["key_id"]) == split and record["word"] in CATEGORIES:
+                drawings.append(record["drawing"])
+                labels.append(CATEGORIES.index(record["word"]))
+    return drawings, np.array(labels, dtype=np.int32)
 
 
 def split_counts(builder):

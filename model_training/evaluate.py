@@ -10,6 +10,10 @@ drawings, with neither), the same for categories without synthetic drawings binn
 training drawings (how accuracy grows with real data), accuracy on partial drawings, and the most
 confused pairs. A partial drawing is scored as the drawing page sees it: simplified and scaled to its own
 bounding box (model_training.strokes.page_prefix).
+Real raw drawings of the same split (the source's raw/ folder) are also replayed with their own timestamps,
+as the page receives them (scoring.early_recognition): top-1 against the fraction of the drawing's time, the
+share guessed right before the drawing ends, and the median time to the first right guess, the game's own
+figure.
 Writes metrics.json and PNG plots into --model-dir (metadata.json is export's alone). metrics.json names the
 model version and weights digest it was computed for, and lists the plots; the app shows them only with
 that model (model_training.model_package).
@@ -28,17 +32,25 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
-from model_training.config import MODEL_DIR  # noqa: E402
-from model_training.data import add_dataset_arguments, load_split, prepare  # noqa: E402
+from model_training.config import MODEL_DIR, default_quickdraw_dir  # noqa: E402
+from model_training.data import add_dataset_arguments, load_split, prepare, raw_split  # noqa: E402
 from model_training.model import predict_last  # noqa: E402
 from model_training.model_package import ModelPackage, ModelPackageError  # noqa: E402
-from model_training.scoring import FRACTIONS, group_rows, page_inputs, print_rows, scoring_groups  # noqa: E402
+from model_training.scoring import (  # noqa: E402
+    FRACTIONS,
+    early_recognition,
+    group_rows,
+    page_inputs,
+    print_rows,
+    scoring_groups,
+)
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
 from model_training.teacher import Teacher, TeacherError, teacher_by_fraction  # noqa: E402
 from model_training.tfjs_model import load_tfjs_model  # noqa: E402
 
-PLOTS = ("accuracy_while_drawing.png", "most_confused_pairs.png", "training_curves.png")
+PLOTS = ("accuracy_while_drawing.png", "accuracy_over_time.png", "most_confused_pairs.png", "training_curves.png")
 
 
 def save(figure, path, version):
@@ -77,6 +89,19 @@ def plot_partial(curves, path, version):
         title="Top-1 against the part of the drawing seen", xlabel="% of points drawn", ylabel="top-1", ylim=(0, 1)
     )
     axis.legend(fontsize=8)
+    save(figure, path, version)
+
+
+def plot_over_time(early, path, version):
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    fractions = [float(f) * 100 for f in early["top1_by_time_fraction"]]
+    axis.plot(fractions, list(early["top1_by_time_fraction"].values()), marker="o")
+    axis.set(
+        title=f"Top-1 against the drawing's time ({early['drawings']} real raw drawings, replayed)",
+        xlabel="% of the drawing's time",
+        ylabel="top-1",
+        ylim=(0, 1),
+    )
     save(figure, path, version)
 
 
@@ -155,14 +180,30 @@ def main(argv=None):
         print_rows(f"teacher {args.teacher.name}", teacher_rows)
         print_rows("teacher, by real training drawings", teacher_size_rows)
     print("most confused:", ", ".join(f"{c['true']}→{c['predicted']} ({c['count']})" for c in confused[:8]))
+    # Drawings as the page receives them, with their own timestamps: how soon the guess is right.
+    raw_drawings, raw_labels = raw_split(args.source or default_quickdraw_dir(), args.split)
+    if args.categories:  # the same categories as the rest of the evaluation
+        chosen = np.isin(raw_labels, [CATEGORIES.index(c.strip()) for c in args.categories.split(",")])
+        raw_drawings, raw_labels = [d for d, keep in zip(raw_drawings, chosen) if keep], raw_labels[chosen]
+    early = early_recognition(lambda x: predict_last(model, x), raw_drawings, raw_labels, preprocessing)
+    metrics["early_recognition"] = early
+    by_time = early["top1_by_time_fraction"]
+    print(
+        f"as drawn ({early['drawings']} raw drawings, every {early['step_ms']} ms): top-1 at 25/50/75/100% of the "
+        f"time {by_time['0.25']:.3f} / {by_time['0.5']:.3f} / {by_time['0.75']:.3f} / {by_time['1.0']:.3f}; right "
+        f"before the end {early['right_before_the_end']:.3f}; first right guess after "
+        f"{early['median_ms_to_first_right_guess']} ms median "
+        f"({early['median_fraction_to_first_right_guess']} of the time)"
+    )
     if args.split != "test":
         return 0  # what the app shows is scored on the test split alone
 
     version = package.version
     plot_partial(partial_curves, args.model_dir / PLOTS[0], version)
-    plot_confusions(confused, args.model_dir / PLOTS[1], version)
+    plot_over_time(early, args.model_dir / PLOTS[1], version)
+    plot_confusions(confused, args.model_dir / PLOTS[2], version)
     history = json.loads((args.model_dir / "training_history.json").read_text())
-    plot_training_curves(history, args.model_dir / PLOTS[2], version)
+    plot_training_curves(history, args.model_dir / PLOTS[3], version)
     metrics["plots"] = list(PLOTS)
     (args.model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     print(f"written: {args.model_dir / 'metrics.json'} and plots, for model {version}")

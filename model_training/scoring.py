@@ -5,7 +5,7 @@ import numpy as np
 
 from model_training.data import category_groups, data_size_groups, split_counts
 from model_training.sketch_rnn import CATEGORIES
-from model_training.strokes import normalize, page_prefix
+from model_training.strokes import drawing_to_stroke3, normalize, page_prefix
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
 
@@ -65,3 +65,67 @@ def print_rows(title, rows):
             f"{row['name']:<36}{row['drawings']:>6}{row['top1']:>8.3f}{row['top1_category_mean']:>9.3f}"
             f"{row['top3']:>8.3f}{row['top5']:>8.3f}{f['0.25']:>7.3f}{f['0.5']:>7.3f}{f['0.75']:>7.3f}"
         )
+
+
+# --- drawings as they arrive --------------------------------------------------------------------------
+TIME_STEP_MS = 250  # how often a replayed drawing is looked at: about every 15th animation frame
+
+
+def drawn_by(drawing, ms):
+    """The part of a raw drawing ([[xs, ys, ts], ...], ts in ms from its first point) drawn by `ms`: what the
+    page holds at that moment. None before the first point."""
+    part = []
+    for xs, ys, ts in drawing:
+        count = sum(t <= ms for t in ts)
+        if count:
+            part.append([xs[:count], ys[:count], ts[:count]])
+        if count < len(ts):
+            break
+    return part or None
+
+
+def arrival_inputs(drawing, preprocessing, step_ms=TIME_STEP_MS):
+    """(times in ms, model inputs): the drawing as the page sees it every `step_ms` while it is drawn, and
+    at its last point, each simplified and scaled to its own box."""
+    end = max(stroke[2][-1] for stroke in drawing)
+    times = [*range(0, int(end), step_ms), end]
+    parts = [(t, drawn_by(drawing, t)) for t in times]
+    return [t for t, part in parts if part], [
+        normalize(drawing_to_stroke3(part, preprocessing), preprocessing) for _, part in parts if part
+    ]
+
+
+def early_recognition(predict, drawings, labels, preprocessing, step_ms=TIME_STEP_MS):
+    """How soon real drawings are recognised as the page receives them, replayed with their own timestamps.
+
+    `predict(inputs)` gives (n, categories) probabilities. Returns top-1 by fraction of drawing time, the
+    share of drawings whose top guess is right before the drawing ends, and the median time to the first
+    right guess (ms, and as a fraction of the drawing's time) among those recognised at all."""
+    times, inputs, owners = [], [], []
+    for i, drawing in enumerate(drawings):
+        t, x = arrival_inputs(drawing, preprocessing, step_ms)
+        times += t
+        inputs += x
+        owners += [i] * len(x)
+    right = predict(inputs).argmax(axis=1) == np.asarray(labels)[owners]
+    times, owners = np.asarray(times, float), np.asarray(owners)
+    by_fraction = {f: [] for f in FRACTIONS}
+    first_right, before_end = [], 0
+    for i in range(len(drawings)):
+        mine = owners == i
+        t, r = times[mine], right[mine]
+        for f in FRACTIONS:  # the last look at or before that fraction of the drawing's time
+            by_fraction[f].append(r[np.searchsorted(t, f * t[-1], side="right") - 1])
+        if r.any():
+            first = t[np.argmax(r)]
+            first_right.append((first, first / t[-1] if t[-1] else 1.0))
+            before_end += first < t[-1]
+    return {
+        "drawings": len(drawings),
+        "step_ms": step_ms,
+        "top1_by_time_fraction": {str(f): float(np.mean(v)) for f, v in by_fraction.items()},
+        "right_before_the_end": before_end / len(drawings),
+        "recognised_at_some_point": len(first_right) / len(drawings),
+        "median_ms_to_first_right_guess": float(np.median([ms for ms, _ in first_right])) if first_right else None,
+        "median_fraction_to_first_right_guess": float(np.median([f for _, f in first_right])) if first_right else None,
+    }

@@ -39,6 +39,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_until_answering(url, process, seconds, failure, log=None):
+    """Return once `url`/healthz answers (200, or 503: up without a model); raise RuntimeError(`failure`,
+    with `log`'s text) if `process` exits first, or the last connection error after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{failure} ({process.returncode}) {log.read_text() if log else ''}")
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrate=True):
     """Yields the base URL once /healthz answers (200, or 503 when the model is missing); `env` adds
@@ -78,19 +96,7 @@ def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrat
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the server exited with {process.returncode}; see {log_path}")
-                try:
-                    urllib.request.urlopen(url + "/healthz", timeout=2)
-                    break
-                except urllib.error.HTTPError:
-                    break  # 503: up, without a model
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
+            wait_until_answering(url, process, 120, f"the server exited; see {log_path}")
             yield url, process
         finally:
             process.terminate()
@@ -127,21 +133,7 @@ def nginx_proxy(*upstream_urls):
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(
-                        f"nginx exited with {process.returncode}: {Path(run_dir, 'error.log').read_text()}"
-                    )
-                try:
-                    urllib.request.urlopen(url + "/healthz", timeout=2)
-                    break
-                except urllib.error.HTTPError:
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+            wait_until_answering(url, process, 30, "nginx exited", log=Path(run_dir, "error.log"))
             yield url
         finally:
             process.terminate()

@@ -100,11 +100,17 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
     # Accuracy while drawing lives in each group's row alone (the model page reads the first group's).
     assert set(metrics["groups"][0]["top1_by_fraction"]) == {"0.1", "0.25", "0.5", "0.75", "1.0"}
     assert "partial" not in metrics
-    assert {p.name for p in model_dir.glob("*.png")} == {
-        "accuracy_while_drawing.png",
-        "most_confused_pairs.png",
-        "training_curves.png",
-    }
+    assert metrics["early_recognition"]["drawings"] > 0  # the fixture's raw test drawings, replayed
+    assert (
+        {p.name for p in model_dir.glob("*.png")}
+        == set(metrics["plots"])
+        == {
+            "accuracy_while_drawing.png",
+            "accuracy_over_time.png",
+            "most_confused_pairs.png",
+            "training_curves.png",
+        }
+    )
     assert "metrics" not in json.loads((model_dir / "metadata.json").read_text())  # metrics.json is their one home
     # Validation is for choosing between runs: printed, never written where the app reads.
     written = (model_dir / "metrics.json").read_text()
@@ -234,3 +240,27 @@ def test_data_size_groups_bin_categories_without_synthetic_drawings_by_their_rea
     assert groups["no synthetic, 1000+ real"][2]
     assert not any(members[3] for members in groups.values())
     assert sum(int(members.sum()) for members in groups.values()) == len(CATEGORIES) - 1
+
+
+def test_a_drawing_is_replayed_as_the_page_receives_it():
+    import numpy as np
+
+    from model_training.config import PREPROCESSING
+    from model_training.scoring import arrival_inputs, drawn_by, early_recognition
+
+    drawing = [[[0, 10, 20], [0, 0, 0], [0, 100, 200]], [[50, 50], [0, 40], [600, 700]]]
+    assert drawn_by(drawing, 150) == [[[0, 10], [0, 0], [0, 100]]]
+    assert drawn_by(drawing, 650) == [drawing[0], [[50], [0], [600]]]
+    times, inputs = arrival_inputs(drawing, PREPROCESSING, step_ms=250)
+    assert times == [0, 250, 500, 700] and len(inputs) == 4
+    assert inputs[-1][:, 2].sum() == 2  # the whole drawing, both strokes, at its last point
+
+    # A model that is right once it reads 4 rows: the first drawing only at its very end (its first stroke
+    # simplifies to 2 rows, the second adds 2), the second (its first stroke alone) never.
+    def predict(batch):
+        return np.array([[0.0, 1.0] if len(x) >= 4 else [1.0, 0.0] for x in batch])
+
+    early = early_recognition(predict, [drawing, drawing[:1]], [1, 1], PREPROCESSING, step_ms=250)
+    assert early["top1_by_time_fraction"] == {"0.1": 0.0, "0.25": 0.0, "0.5": 0.0, "0.75": 0.0, "1.0": 0.5}
+    assert early["recognised_at_some_point"] == 0.5 and early["right_before_the_end"] == 0.0
+    assert early["median_ms_to_first_right_guess"] == 700 and early["median_fraction_to_first_right_guess"] == 1.0
