@@ -67,3 +67,36 @@ def test_hundreds_of_trickling_connections_from_one_address_leave_others_answere
     finally:
         for connection in trickling:
             connection.close()
+
+
+def test_two_app_servers_share_one_database_one_limit_store_and_one_model(postgresql_url, tmp_path):
+    """The deployment README gives: N app servers behind a load balancer, PostgreSQL, Redis."""
+    from sqlalchemy import text
+
+    from tests.conftest import stored_contributions
+    from tests.test_contributions import round_of
+    from webapp.database import make_engine, upgrade
+
+    if not Path(REDIS).is_file():
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    engine = make_engine(postgresql_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS contributions, alembic_version"))
+    engine.dispose()
+    upgrade(postgresql_url)
+    with redis_server() as store:
+        settings = {
+            "INKLING_DATABASE_URL": postgresql_url,
+            "INKLING_RATELIMIT_STORAGE_URI": store,
+            "INKLING_CONTRIBUTION_RATE": "3 per minute",
+        }
+        with live_server(env=settings) as (first, _), live_server(env=settings) as (second, _):
+            body = json.dumps(round_of()).encode()
+            statuses = [request_from("127.0.0.31", url, "/api/contributions", body) for url in (first, second) * 2]
+            assert statuses == [201, 201, 201, 429]  # one client's limit holds across both servers
+            assert request_from("127.0.0.32", second, "/api/contributions", body) == 201  # another client's own
+            described = [urllib.request.urlopen(url + "/model/files/metadata.json").read() for url in (first, second)]
+            health = [json.load(urllib.request.urlopen(url + "/healthz")) for url in (first, second)]
+    assert described[0] == described[1] and health[0]["model_version"] == health[1]["model_version"]
+    assert health[0]["database"] == health[1]["database"] == "ok"
+    assert len(stored_contributions(postgresql_url)) == 4  # both servers' rounds, in one database
