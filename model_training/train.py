@@ -80,6 +80,12 @@ def parse_args(argv):
     )
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
     parser.add_argument(
+        "--cpu-devices",
+        type=int,
+        default=1,
+        help="split the CPU into this many logical devices, so --distribute mirrored runs on a CPU-only machine",
+    )
+    parser.add_argument(
         "--distribute",
         choices=("none", "mirrored", "multiworker"),
         default="none",
@@ -294,8 +300,12 @@ def learning_rate(step, run):
 
 
 def make_strategy(name):
+    """Replicas each take batch_size / replicas drawings of every batch (the dataset is split by
+    experimental_distribute_dataset) and the loss is divided by the global batch, so a step's gradient, and
+    the learning rate that suits it, are those of one device with the same global batch."""
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
+        gpus = tf.config.list_logical_devices("GPU")
+        return tf.distribute.MirroredStrategy([d.name for d in gpus or tf.config.list_logical_devices("CPU")])
     if name == "multiworker":
         return tf.distribute.MultiWorkerMirroredStrategy()  # reads TF_CONFIG
     return tf.distribute.get_strategy()
@@ -307,7 +317,9 @@ def main(argv=None):
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    tf.keras.utils.set_random_seed(run.seed)
+    if args.cpu_devices > 1:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * args.cpu_devices)
     args.out.mkdir(parents=True, exist_ok=True)
 
     saved_dataset = None
@@ -352,10 +364,11 @@ def main(argv=None):
     )
 
     strategy = make_strategy(args.distribute)
+    tf.keras.utils.set_random_seed(run.seed)  # after the strategy, which draws random numbers of its own
     with strategy.scope():
         model = build_model(len(CATEGORIES), run.model)
         optimizer = keras.optimizers.Adam(learning_rate=run.lr, global_clipnorm=run.clipnorm)
-        step = tf.Variable(0, dtype=tf.int64, trainable=False)
+    step = tf.Variable(0, dtype=tf.int64, trainable=False)  # the loop's own count, not a replicated variable
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, step=step)
     manager = tf.train.CheckpointManager(checkpoint, args.out / "checkpoints", max_to_keep=2)
     history_path = args.out / "history.json"

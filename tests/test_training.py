@@ -264,3 +264,26 @@ def test_a_drawing_is_replayed_as_the_page_receives_it():
     assert early["top1_by_time_fraction"] == {"0.1": 0.0, "0.25": 0.0, "0.5": 0.0, "0.75": 0.0, "1.0": 0.5}
     assert early["recognised_at_some_point"] == 0.5 and early["right_before_the_end"] == 0.0
     assert early["median_ms_to_first_right_guess"] == 700 and early["median_fraction_to_first_right_guess"] == 1.0
+
+
+def test_mirrored_training_on_two_cpu_devices_matches_one_device_and_resumes(quickdraw_dir, tmp_path):
+    """--distribute mirrored, run here on two logical CPU devices: each replica takes half of every batch,
+    the loss is divided by the global batch, so the run follows the one-device run with the same batches."""
+    from model_training.model_package import ModelPackage
+
+    common = ["--quick", "--no-teacher", "--steps", "50", "--eval-every", "50", "--source", quickdraw_dir]
+    common += ["--data-dir", tmp_path / "tfds"]
+    mirrored = ["--cpu-devices", "2", "--distribute", "mirrored"]
+    run_module("model_training.train", *common, "--out", tmp_path / "one")
+    run_module("model_training.train", *common, *mirrored, "--out", tmp_path / "two")
+
+    def mean_loss(run):  # over the first 50 steps
+        return json.loads((tmp_path / run / "history.json").read_text())["train"][0]["loss"]
+
+    assert mean_loss("two") == pytest.approx(mean_loss("one"), rel=1e-3)
+
+    first = run_module("model_training.train", *common, *mirrored, "--pause-at", "30", "--out", tmp_path / "paused")
+    resumed = run_module("model_training.train", *common, *mirrored, "--out", tmp_path / "paused")
+    assert "paused at step 30 of 50" in first and "resumed from" in resumed and "trained 20 steps" in resumed
+    run_module("model_training.export", "--run", tmp_path / "paused", "--out", tmp_path / "model")
+    assert ModelPackage.from_pretrained(tmp_path / "model").engine().classes == 345
