@@ -42,9 +42,10 @@ class RunConfig:
     real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
     category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
     no_augment: bool = False
-    # new drawings of a category for the teacher to label (train.augment; measurements in docs/)
-    stroke_mix: float = 0.3  # share whose later strokes come from another drawing of the category
-    stroke_moves: float = 0.5  # share whose strokes are each turned, scaled and shifted a little
+    # new drawings of a category for the teacher to label (train.augment); off in the shipped recipe, being
+    # measured (docs/experiments.md)
+    stroke_mix: float = 0.0  # share whose later strokes come from another drawing of the category
+    stroke_moves: float = 0.0  # share whose strokes are each turned, scaled and shifted a little
     last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
     # distillation (teacher is the path given; None trains on the labels alone)
     teacher: str | None = None

@@ -17,8 +17,9 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
-- augmentation that makes new drawings of a category: strokes dropped, moved one by one, or taken from
-  another drawing of the same category, then the whole rotated, scaled and jittered;
+- augmentation: a stroke dropped, then the whole rotated, scaled and jittered; optionally (--stroke-mix,
+  --stroke-moves, off by default and being measured) new drawings of a category: strokes moved one by
+  one, or taken from another drawing of the same category;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
   output on the very (augmented) drawing the student sees, so the target is honest for the new drawing.
   The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
@@ -186,7 +187,9 @@ def augment(sequence, partner, rng, run):
         end = pen_ends[k] + 1
         s[end, :2] += s[start:end, :2].sum(axis=0)
         s = np.delete(s, np.s_[start:end], axis=0)
-    mix, move = rng.random(2) < (run.stroke_mix, run.stroke_moves)
+    # Off (the default), neither draws from `rng`: such runs see the batches the shipped recipe saw.
+    mix = run.stroke_mix > 0 and rng.random() < run.stroke_mix
+    move = run.stroke_moves > 0 and rng.random() < run.stroke_moves
     if mix or move:
         strokes = split_strokes(s)
         if mix:
@@ -235,7 +238,7 @@ def batches(sequences, labels, probabilities, run, first_batch):
     while True:
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
-        mates = partners(labels, picked, rng)
+        mates = partners(labels, picked, rng) if run.stroke_mix else picked
         order = np.argsort(lengths[picked], kind="stable")  # similar lengths together: little padding
         picked, mates = picked[order], mates[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:

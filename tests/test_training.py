@@ -34,7 +34,7 @@ def test_run_json_holds_the_settings_with_their_types(quick_run):
     folder = quick_run[0]
     config = json.loads((folder / "run" / "run.json").read_text())["config"]
     assert config["steps"] == 60 and config["lr"] == 3e-3 and config["no_augment"] is False
-    assert config["teacher"] is None and config["stroke_mix"] == 0.3
+    assert config["teacher"] is None and config["stroke_mix"] == 0.0
     assert config["model"]["lstm_units"] == [16] and config["preprocessing"]["max_points"] == 250
 
 
