@@ -26,7 +26,7 @@ from model_training.model import build_model, top1
 from model_training.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
-from model_training.strokes import normalize
+from model_training.strokes import stored_input
 from model_training.tfjs_model import load_tfjs_model
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
@@ -56,7 +56,7 @@ def main(argv=None):
         print(f"error: the run trained on {dataset}, its flags now make {builder.info.full_name}", file=sys.stderr)
         return 2
     val_strokes, val_y, _ = load_split(builder, "validation", real_only=True)
-    val_x = [normalize(s, run.preprocessing) for s in val_strokes]
+    val_x = [stored_input(s, run.preprocessing) for s in val_strokes]
     reference = top1(model, val_x, val_y)
     print(f"float32 validation top-1: {reference:.4f} on {len(val_y)} real drawings")
 

@@ -42,6 +42,8 @@ class RunConfig:
     real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
     category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
     no_augment: bool = False
+    # smallest size augmentation draws a drawing at, as a share of the frame (the canvas on the page)
+    min_size: float = 0.4
     # new drawings of a category for the teacher to label (train.augment); off in the shipped recipe, being
     # measured (docs/experiments.md)
     stroke_mix: float = 0.0  # share whose later strokes come from another drawing of the category

@@ -5,7 +5,7 @@ import numpy as np
 
 from model_training.data import category_groups, data_size_groups, split_counts
 from model_training.sketch_rnn import CATEGORIES
-from model_training.strokes import drawing_to_stroke3, normalize, page_prefix
+from model_training.strokes import drawing_frame, drawing_to_stroke3, normalize, page_prefix, validate_drawing
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
 
@@ -19,11 +19,9 @@ def scoring_groups(builder):
 
 
 def page_inputs(sequences, preprocessing):
-    """{fraction: model inputs} for every FRACTIONS of each drawing, as the drawing page sees it: whole, or its
-    first points simplified and scaled to their own box (strokes.page_prefix)."""
-    inputs = {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in FRACTIONS if f < 1}
-    inputs[1.0] = [normalize(s, preprocessing) for s in sequences]
-    return inputs
+    """{fraction: model inputs} for every FRACTIONS of each stored drawing's points, as the drawing page sees
+    it (strokes.page_prefix)."""
+    return {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in FRACTIONS}
 
 
 def topk_hits(probabilities, labels, k):
@@ -86,12 +84,13 @@ def drawn_by(drawing, ms):
 
 def arrival_inputs(drawing, preprocessing, step_ms=TIME_STEP_MS):
     """(times in ms, model inputs): the drawing as the page sees it every `step_ms` while it is drawn, and
-    at its last point, each simplified and scaled to its own box."""
+    at its last point, each in the frame of the whole drawing (its box stands for the canvas it was drawn on)."""
     end = max(stroke[2][-1] for stroke in drawing)
+    frame = drawing_frame(validate_drawing(drawing), preprocessing, raw=True)
     times = [*range(0, int(end), step_ms), end]
     parts = [(t, drawn_by(drawing, t)) for t in times]
     return [t for t, part in parts if part], [
-        normalize(drawing_to_stroke3(part, preprocessing), preprocessing) for _, part in parts if part
+        normalize(drawing_to_stroke3(part, preprocessing, frame), preprocessing) for _, part in parts if part
     ]
 
 

@@ -3,8 +3,15 @@
 Formats:
 - raw:        strokes of [[x...], [y...], [t...]], float screen coordinates, ms since the first point.
 - simplified: strokes of [[x...], [y...]], ints 0..255 (Google's recipe, see `simplify`).
-- stroke-3:   an (N, 3) array of (dx, dy, pen_lifted): offsets from the previous point (the first row
-              from the origin), pen_lifted = 1 on the last point of each stroke.
+- stroke-3:   an (N, 3) array of (dx, dy, pen_lifted): offsets from the previous point, pen_lifted = 1 on
+              the last point of each stroke. A stored drawing (the dataset's) is a simplified drawing whose
+              first row is taken from the origin; what the model reads starts at (0, 0).
+
+What the model reads is framed and streamed (`drawing_to_stroke3`): points are mapped into a fixed frame (the
+page's canvas, whose longer side spans canvas_size units, or for a drawing with no canvas its own box) and
+each stroke is simplified as it is drawn (`StrokeStream`), never revising a point it has fixed. So what the
+model sees of a drawing in progress is the beginning of what it will see of the finished drawing: only the
+last row, the pen's current position, moves, and a new point costs one model step.
 
 static/js/strokes.js implements the same steps; tests/test_strokes_parity.py keeps them identical.
 Arithmetic is written so that both languages perform the same IEEE operations in the same order.
@@ -25,6 +32,8 @@ MAX_COORDINATE = 1e6
 MAX_INPUT_POINTS = 4000
 # Longest run of points simplified as one (see _rdp_keep); far above any real stroke's points.
 RDP_WINDOW = 1024
+# Most points a streamed stroke holds between two fixed points (see StrokeStream): bounds the work per point.
+STREAM_WINDOW = 64
 
 
 class DrawingError(ValueError):
@@ -225,14 +234,107 @@ def from_stroke3(stroke3):
     return strokes
 
 
-def drawing_to_stroke3(drawing, params):
-    """Any official drawing -> stroke-3. A raw drawing (with timestamps) is always simplified, even when its
-    points happen to be integers from 0 to 255 (a small drawing near a canvas's corner); one without
-    timestamps is taken as simplified when it lies in the simplified frame, and simplified otherwise."""
+def simplified_stroke3(drawing, params):
+    """Any official drawing -> the stored stroke-3 of the dataset: a simplified drawing by Google's recipe. A raw
+    drawing (with timestamps) is always simplified, even when its points happen to be integers from 0 to 255
+    (a small drawing near a canvas's corner); one without timestamps is taken as simplified when it lies in
+    the simplified frame, and simplified otherwise."""
     strokes = validate_drawing(drawing)
     if has_timestamps(drawing) or not is_simplified(strokes, params):
         strokes = simplify(strokes, params)
     return to_stroke3(strokes)
+
+
+class StrokeStream:
+    """One stroke simplified while it is drawn: each point is mapped into the frame (origin_x, origin_y, scale);
+    the first point is fixed at once, and a later one when the points since the last fixed one no longer lie
+    within `epsilon` of a straight line from it (or are more than STREAM_WINDOW). A fixed point never moves, so
+    simplifying the first k points gives the first fixed points of the whole stroke. Points are rounded to
+    integers, as in simplified drawings."""
+
+    def __init__(self, frame, epsilon):
+        self.frame = frame
+        self.epsilon = epsilon
+        self.xs, self.ys = [], []  # framed points from the last fixed one on
+        self.fixed = []  # rounded (x, y) of the fixed points
+
+    def push(self, x, y):
+        origin_x, origin_y, scale = self.frame
+        self.xs.append((x - origin_x) * scale)
+        self.ys.append((y - origin_y) * scale)
+        if len(self.xs) == 1:
+            self.fixed.append((_round(self.xs[0]), _round(self.ys[0])))
+        elif not self._straight():
+            self.fixed.append((_round(self.xs[-2]), _round(self.ys[-2])))
+            self.xs, self.ys = self.xs[-2:], self.ys[-2:]
+
+    def _straight(self):
+        """Every point between the last fixed one and the newest within epsilon of the line joining them."""
+        xs, ys = self.xs, self.ys
+        if len(xs) > STREAM_WINDOW:
+            return False
+        ax, ay = xs[0], ys[0]
+        bx = xs[-1] - ax
+        by = ys[-1] - ay
+        norm = math.sqrt(bx * bx + by * by)
+        for j in range(1, len(xs) - 1):
+            px = xs[j] - ax
+            py = ys[j] - ay
+            d = math.sqrt(px * px + py * py) if norm == 0 else abs(bx * py - by * px) / norm
+            if d > self.epsilon:
+                return False
+        return True
+
+    def points(self):
+        """The fixed points, then the newest point (where the pen is) if it is not fixed."""
+        if len(self.xs) < 2:
+            return list(self.fixed)
+        return [*self.fixed, (_round(self.xs[-1]), _round(self.ys[-1]))]
+
+
+def framed_stroke3(strokes, frame, params):
+    """Strokes [[xs, ys(, ts)], ...] -> the stroke-3 the model reads: each stroke streamed in `frame`
+    (StrokeStream), the first row (0, 0, pen), the last point of each stroke (drawn so far) pen_lifted."""
+    rows = []
+    previous = None
+    for stroke in strokes:
+        stream = StrokeStream(frame, params["rdp_epsilon"])
+        for x, y in zip(stroke[0], stroke[1]):
+            stream.push(x, y)
+        points = stream.points()
+        for i, (x, y) in enumerate(points):
+            dx, dy = (0, 0) if previous is None else (x - previous[0], y - previous[1])
+            rows.append((dx, dy, 1 if i == len(points) - 1 else 0))
+            previous = (x, y)
+    return np.array(rows, dtype=np.int32).reshape(-1, 3)
+
+
+def drawing_frame(strokes, params, raw):
+    """The frame of a drawing that comes without its canvas: a simplified drawing (not `raw`, with timestamps)
+    is in its own 0..canvas_size frame; any other is scaled so that its box's longer side spans canvas_size,
+    as if it filled the canvas."""
+    if not raw and is_simplified(strokes, params):
+        return (0.0, 0.0, 1.0)
+    all_x = [v for s in strokes for v in s[0]]
+    all_y = [v for s in strokes for v in s[1]]
+    min_x, min_y = min(all_x), min(all_y)
+    extent = max(max(all_x) - min_x, max(all_y) - min_y)
+    scale = params["canvas_size"] / extent if extent > 0 else 1.0
+    return (min_x, min_y, scale if math.isfinite(scale) else 1.0)
+
+
+def drawing_to_stroke3(drawing, params, frame=None):
+    """Any official drawing -> the stroke-3 the model reads, in `frame` (default: drawing_frame). A part of a
+    drawing is framed as the whole is: pass the whole's frame."""
+    strokes = validate_drawing(drawing)
+    if frame is None:
+        frame = drawing_frame(strokes, params, raw=has_timestamps(drawing))
+    return framed_stroke3(strokes, frame, params)
+
+
+def reframe(stroke3, params):
+    """A stored (simplified) stroke-3 -> the stroke-3 the model reads, its 0..canvas_size frame kept."""
+    return framed_stroke3(from_stroke3(stroke3), (0.0, 0.0, 1.0), params)
 
 
 def validate_stroke3(rows):
@@ -266,8 +368,11 @@ def normalize(stroke3, params):
 
 
 def page_prefix(stroke3, fraction, params):
-    """The model input the drawing page makes once the first `fraction` of a simplified drawing's points are
-    drawn: the partial drawing simplified and scaled to its own bounding box, as static/js/strokes.js does
-    for every update, then normalised. (Not a cut of the whole drawing's input: that knows the final size.)"""
-    drawn = np.asarray(stroke3)[: max(1, math.ceil(fraction * len(stroke3)))]
-    return normalize(to_stroke3(simplify(from_stroke3(drawn), params)), params)
+    """The model input once the first `fraction` of a stored drawing's points are drawn, as the page makes it:
+    the beginning of the whole drawing's input, its last row where the pen is."""
+    return stored_input(np.asarray(stroke3)[: max(1, math.ceil(fraction * len(stroke3)))], params)
+
+
+def stored_input(stroke3, params):
+    """A stored drawing, or one made from it in its frame, as the model reads it (reframe), normalised."""
+    return normalize(reframe(stroke3, params), params)

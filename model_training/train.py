@@ -17,7 +17,8 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
-- augmentation: a stroke dropped, then the whole rotated, scaled and jittered; optionally (--stroke-mix,
+- augmentation: a stroke dropped, then the whole rotated, jittered and drawn at a random size in the frame
+  (the page frames a drawing by its canvas, so a drawing's size there is the person's); optionally (--stroke-mix,
   --stroke-moves, off by default and being measured) new drawings of a category: strokes moved one by
   one, or taken from another drawing of the same category;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
@@ -44,7 +45,7 @@ from model_training.data import add_dataset_arguments, category_groups, load_spl
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, guessed_right, pad_batch
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
 from model_training.sketch_rnn import CATEGORIES, NoDataError
-from model_training.strokes import normalize, page_prefix
+from model_training.strokes import page_prefix, stored_input
 from model_training.teacher import Teacher, TeacherError
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
@@ -67,6 +68,7 @@ def parse_args(argv):
     for name in ("lr", "clipnorm", "real_boost", "category_power"):
         add_setting(parser, name, float)
     parser.add_argument("--no-augment", action="store_true")
+    add_setting(parser, "min_size", float, "smallest size of an augmented drawing, as a share of the frame")
     add_setting(
         parser,
         "last_weight",
@@ -158,7 +160,7 @@ def mix_strokes(strokes, partner, rng):
     return strokes[:kept] + partner[taken:]
 
 
-def move_strokes(strokes, rng, delta_scale):
+def move_strokes(strokes, rng):
     """Each stroke turned, scaled and shifted a little about its own centre: the parts of a drawing are placed
     and sized differently by every person, which a few dozen drawings of a category do not show."""
     moved = []
@@ -168,17 +170,18 @@ def move_strokes(strokes, rng, delta_scale):
         cos, sin = math.cos(angle), math.sin(angle)
         matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * np.float32(scale)
         centre = stroke.mean(axis=0)
-        shift = rng.normal(0.0, 6.0 / delta_scale, size=2).astype(np.float32)
+        shift = rng.normal(0.0, 6.0, size=2).astype(np.float32)
         moved.append((stroke - centre) @ matrix.T + centre + shift)
     return moved
 
 
 def augment(sequence, partner, rng, run):
-    """A new drawing from a real or synthetic one: stroke dropout, with probability run.stroke_mix its later
-    strokes taken from `partner` (another drawing of its category, mix_strokes), with probability
-    run.stroke_moves each stroke moved on its own (move_strokes); then a random rotation, anisotropic scale
-    and point jitter (half a pixel) of the whole. The teacher labels the result, whatever it became."""
-    s = sequence.copy()
+    """A new drawing from a stored (simplified) one, as float stroke-3 in the frame's units: stroke dropout,
+    with probability run.stroke_mix its later strokes taken from `partner` (another drawing of its category,
+    mix_strokes), with probability run.stroke_moves each stroke moved on its own (move_strokes); then a
+    random rotation, a size from run.min_size to the full frame (log-uniform, a little anisotropic) and point
+    jitter (half a unit) of the whole. The teacher labels the result, whatever it became."""
+    s = sequence.astype(np.float32)
     pen_ends = np.flatnonzero(s[:, 2] == 1)
     if len(pen_ends) > 1 and rng.random() < 0.3:
         # Drop one stroke; its offsets move into the next point so later strokes stay in place.
@@ -195,14 +198,14 @@ def augment(sequence, partner, rng, run):
         if mix:
             strokes = mix_strokes(strokes, split_strokes(partner), rng)
         if move:
-            strokes = move_strokes(strokes, rng, run.preprocessing["delta_scale"])
-        s = join_strokes(strokes)[: run.preprocessing["max_points"]]
+            strokes = move_strokes(strokes, rng)
+        s = join_strokes(strokes)
     angle = rng.normal(0.0, 0.15)
-    scale = rng.uniform(0.75, 1.25, size=2)
+    scale = math.exp(rng.uniform(math.log(run.min_size), 0.0)) * rng.uniform(0.9, 1.1, size=2)
     cos, sin = math.cos(angle), math.sin(angle)
     matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * scale.astype(np.float32)
     s[:, :2] = s[:, :2] @ matrix.T
-    s[:, :2] += rng.normal(0.0, 0.5 / run.preprocessing["delta_scale"], size=(len(s), 2)).astype(np.float32)
+    s[:, :2] += rng.normal(0.0, 0.5, size=(len(s), 2)).astype(np.float32)
     return s
 
 
@@ -227,7 +230,7 @@ def partners(labels, picked, rng):
 
 def batches(sequences, labels, probabilities, run, first_batch):
     """Deterministic stream of (inputs, labels, point weights) batches from batch index `first_batch` on:
-    each drawing normalised and, unless run.no_augment, augmented (augment), which the teacher then labels.
+    each drawing, unless run.no_augment augmented (augment), as the model reads it; the teacher then labels it.
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
@@ -243,11 +246,10 @@ def batches(sequences, labels, probabilities, run, first_batch):
         picked, mates = picked[order], mates[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
-            shown = [normalize(sequences[i], run.preprocessing) for i in picked[chunk]]
+            shown = [sequences[i] for i in picked[chunk]]
             if not run.no_augment:
-                mates_shown = (normalize(sequences[i], run.preprocessing) for i in mates[chunk])
-                shown = [augment(s, mate, rng, run) for s, mate in zip(shown, mates_shown)]
-            batch, batch_lengths = pad_batch(shown)
+                shown = [augment(s, sequences[mate], rng, run) for s, mate in zip(shown, mates[chunk])]
+            batch, batch_lengths = pad_batch([stored_input(s, run.preprocessing) for s in shown])
             yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight)
         pool_index, skip = pool_index + 1, 0
 
@@ -256,7 +258,7 @@ def batches(sequences, labels, probabilities, run, first_batch):
 def validation_inputs(sequences, preprocessing):
     """The real validation drawings as the page shows them whole and half drawn."""
     return {
-        "val_top1": [normalize(s, preprocessing) for s in sequences],
+        "val_top1": [stored_input(s, preprocessing) for s in sequences],
         "val_top1_page_half": [page_prefix(s, 0.5, preprocessing) for s in sequences],
     }
 

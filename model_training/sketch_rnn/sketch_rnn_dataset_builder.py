@@ -27,7 +27,7 @@ import numpy as np
 import tensorflow_datasets as tfds
 
 from model_training.config import CATEGORIES, PREPROCESSING, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
-from model_training.strokes import DrawingError, drawing_to_stroke3, ndjson_lines, parse_ndjson_line
+from model_training.strokes import DrawingError, ndjson_lines, parse_ndjson_line, simplified_stroke3
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
                 reason = None
                 try:
                     record = parse_ndjson_line(line)
-                    strokes = drawing_to_stroke3(record["drawing"], self.builder_config.simplification)
+                    strokes = simplified_stroke3(record["drawing"], self.builder_config.simplification)
                 except DrawingError as error:
                     reason = str(error)
                 else:
