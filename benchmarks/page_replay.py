@@ -7,13 +7,13 @@ Serves the app with gunicorn on 127.0.0.1 and opens the page in headless Chromiu
 Quick, Draw! drawing from the real test split (spread across categories), is drawn on the canvas, the
 even ones with the mouse and the odd ones with touch, then:
 - agreement: the browser's top guess against the server's for the strokes the page recorded
-  (POST /api/predict {"drawing": ...}), the check that both sides preprocess alike;
+  (POST /api/predict {"drawing": ..., "canvas_size": ...}), the check that both sides preprocess alike;
 - update cost: the recorded strokes are replayed point by point through the page's own pipeline
   (static/js/guesser.js: strokes.js, then the incremental classifier), timing every update:
-  simplification, normalisation and inference together. Every point is an update here; the page
-  coalesces the points of one animation frame, so this is the most work the page can be asked for.
-  Also: how many rows each update recomputed, and the share of updates that recomputed from the
-  first row (a drawing that grew beyond its box is rescaled, so every row changes).
+  framing and streamed simplification, normalisation and inference together. Every point is an update
+  here; the page coalesces the points of one animation frame, so this is the most work the page can be
+  asked for. Also: how many rows (model steps) each update computed, and the share of updates that
+  recomputed the drawing from its first row (none, since only the row where the pen is ever changes).
 Prints a summary and writes benchmarks/results/page_replay.json.
 """
 
@@ -33,7 +33,7 @@ from webapp.config import DEFAULTS
 
 STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]
 
-REPLAY = """async (strokes) => {
+REPLAY = """async ({ strokes, size }) => {
   const { Guesser } = await import("/static/js/guesser.js");
   const { loadModel } = await import("/static/js/model_client.js");
   const root = document.querySelector(".draw-layout");
@@ -44,11 +44,15 @@ REPLAY = """async (strokes) => {
   const guesser = window.replayGuesser;
   guesser.reset();
   const updates = [];
-  for (let s = 0; s < strokes.length; s++) {
-    for (let i = 1; i <= strokes[s][0].length; i++) {
-      const drawn = [...strokes.slice(0, s), strokes[s].map((column) => column.slice(0, i))];
+  const frame = { x: 0, y: 0, size };
+  const drawn = []; // grows point by point, as the pad's strokes do
+  for (const stroke of strokes) {
+    const growing = stroke.map(() => []);
+    drawn.push(growing);
+    for (let i = 0; i < stroke[0].length; i++) {
+      stroke.forEach((column, c) => growing[c].push(column[i]));
       const started = performance.now();
-      const { rows } = guesser.modelInput(drawn);
+      const { rows } = guesser.modelInput(drawn, frame);
       const { computed } = guesser.guessInBrowser(rows);
       updates.push([performance.now() - started, computed, rows.length / 3]);
     }
@@ -65,10 +69,10 @@ def raw_test_drawings(source, count):
     return spread(drawings, count)
 
 
-def server_top1(url, strokes):
+def server_top1(url, strokes, canvas_size):
     request = urllib.request.Request(
         url + "/api/predict",
-        data=json.dumps({"drawing": strokes}).encode(),
+        data=json.dumps({"drawing": strokes, "canvas_size": canvas_size}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -97,8 +101,10 @@ def main(argv=None):
             page.wait_for_timeout(50)  # the last animation frame's update
             browser_top1 = page.get_attribute("#guesses li[data-label]", "data-label")
             strokes = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')"))
-            agree[pointer].append(browser_top1 == server_top1(url, strokes))
-            updates += page.evaluate(REPLAY, strokes)
+            box = page.locator("#pad").bounding_box()
+            size = max(box["width"], box["height"])  # the canvas frames the drawing (the pad's frame)
+            agree[pointer].append(browser_top1 == server_top1(url, strokes, size))
+            updates += page.evaluate(REPLAY, {"strokes": strokes, "size": size})
         browser.close()
 
     times = [u[0] for u in updates]

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from model_training.sketch_model import SketchModel, UnsupportedModel
-from model_training.strokes import drawing_to_stroke3, normalize
+from model_training.strokes import canvas_frame, drawing_to_stroke3, normalize
 
 SCHEMA_VERSION = 2
 QUANTISED = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
@@ -254,9 +254,11 @@ class ModelPackage:
         """What metrics.json must name to belong to this model."""
         return {"version": self.version, "weights_digest": weights_digest(self.metadata["weights"])}
 
-    def drawing_to_stroke3(self, drawing):
-        """A Quick, Draw! drawing (raw or simplified) as stroke-3, by this model's own preprocessing."""
-        return drawing_to_stroke3(drawing, self.preprocessing)
+    def drawing_to_stroke3(self, drawing, canvas_size=None):
+        """A Quick, Draw! drawing (raw or simplified) as the stroke-3 this model reads, by its own preprocessing:
+        framed by the canvas it was drawn on where its longer side is given, else by its own box."""
+        frame = None if canvas_size is None else canvas_frame(canvas_size, self.preprocessing)
+        return drawing_to_stroke3(drawing, self.preprocessing, frame)
 
     def model_input(self, stroke3):
         """Stroke-3 -> the rows this model reads (offsets scaled, at most max_points)."""

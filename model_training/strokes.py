@@ -323,6 +323,11 @@ def drawing_frame(strokes, params, raw):
     return (min_x, min_y, scale if math.isfinite(scale) else 1.0)
 
 
+def canvas_frame(size, params):
+    """The frame of a canvas whose longer side is `size`: it spans canvas_size units (frameOf in strokes.js)."""
+    return (0.0, 0.0, params["canvas_size"] / size)
+
+
 def drawing_to_stroke3(drawing, params, frame=None):
     """Any official drawing -> the stroke-3 the model reads, in `frame` (default: drawing_frame). A part of a
     drawing is framed as the whole is: pass the whole's frame."""

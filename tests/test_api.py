@@ -40,6 +40,9 @@ def test_predict_official_records_as_the_model_package_reads_them(client, app, q
         assert by_drawing["guesses"] == by_strokes["guesses"] and by_drawing["points"] == len(as_package)
     # ... and not by any other settings: a raw drawing simplified more coarsely has fewer points.
     assert by_drawing["points"] > len(drawing_to_stroke3(raw["drawing"], coarser))
+    # With the canvas it was drawn on, it is framed by the canvas, as the page frames it, not by its own box.
+    on_canvas = post(client, {"drawing": raw["drawing"], "canvas_size": 2000}).get_json()
+    assert on_canvas["points"] == len(package.drawing_to_stroke3(raw["drawing"], 2000)) < by_drawing["points"]
 
 
 @pytest.mark.parametrize(
@@ -60,6 +63,9 @@ def test_predict_official_records_as_the_model_package_reads_them(client, app, q
         ({"drawing": []}, 422, "non-empty"),
         ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
         ({"drawing": "cat"}, 422, "non-empty list"),
+        ({"drawing": [[[1], [2]]], "canvas_size": 0}, 422, "canvas_size"),
+        ({"drawing": [[[1], [2]]], "canvas_size": "big"}, 422, "canvas_size"),
+        ({"strokes": CAT, "canvas_size": 800}, 422, "canvas_size"),
     ],
 )
 def test_bad_input_gets_a_clear_4xx(client, payload, status, message):

@@ -55,25 +55,26 @@ def test_the_page_reads_drawings_by_the_packages_preprocessing_and_agrees_with_t
     browser, other_package, raw_cat
 ):
     package = ModelPackage.from_pretrained(other_package)
-    expected = package.model_input(package.drawing_to_stroke3(raw_cat))
+    canvas = 800  # the raw cat drawn on a canvas of 800 px: the page frames it by the canvas
+    expected = package.model_input(package.drawing_to_stroke3(raw_cat, canvas))
     with live_server(model_dir=other_package) as (url, _):
         page = browser.new_page()
         page.goto(url)
         page.wait_for_selector(".draw-layout[data-ready=true]", timeout=60000)
         result = page.evaluate(
-            """async (strokes) => {
+            """async ([strokes, size]) => {
               const { Guesser } = await import("/static/js/guesser.js");
               const { loadModel } = await import("/static/js/model_client.js");
               const root = document.querySelector(".draw-layout");
               const { metadata, engine } = await loadModel(root, { backends: [root.dataset.backend] });
               const guesser = new Guesser({ metadata, engine, topK: 5, onResult: () => {} });
-              const { rows } = guesser.modelInput(strokes);
+              const { rows } = guesser.modelInput(strokes, { x: 0, y: 0, size });
               return { rows: Array.from(rows), top: guesser.guessInBrowser(rows).guesses[0].label,
                        preprocessing: metadata.preprocessing };
             }""",
-            raw_cat,
+            [raw_cat, canvas],
         )
-        server = page.request.post(f"{url}/api/predict", data={"drawing": raw_cat}).json()
+        server = page.request.post(f"{url}/api/predict", data={"drawing": raw_cat, "canvas_size": canvas}).json()
         page.close()
     assert result["preprocessing"] == OTHER_PREPROCESSING
     np.testing.assert_allclose(np.array(result["rows"]).reshape(-1, 3), expected, atol=1e-6, rtol=0)  # point for point

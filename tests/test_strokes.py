@@ -10,12 +10,16 @@ from model_training.simplification_check import agreement, read_pairs
 from model_training.strokes import (
     MAX_COORDINATE,
     DrawingError,
+    drawing_frame,
     drawing_to_stroke3,
+    framed_stroke3,
     from_stroke3,
     normalize,
     page_prefix,
     parse_ndjson_line,
+    simplified_stroke3,
     simplify,
+    stored_input,
     to_stroke3,
     validate_drawing,
     validate_stroke3,
@@ -40,9 +44,12 @@ def test_simplify_aligns_scales_and_drops_collinear_points():
     assert simplified == [[[0, 255], [0, 0]], [[0, 0], [0, 64]]]
 
 
-def test_simplified_drawings_pass_through_unchanged():
+def test_simplified_drawings_are_stored_unchanged_and_read_in_their_own_frame():
     drawing = [[[0, 40, 255], [0, 90, 20]], [[7], [8]]]
-    assert from_stroke3(drawing_to_stroke3(drawing, PREPROCESSING)) == drawing
+    assert from_stroke3(simplified_stroke3(drawing, PREPROCESSING)) == drawing
+    # The model reads it from its first point on, at its own scale: the corners are kept.
+    assert from_stroke3(drawing_to_stroke3(drawing, PREPROCESSING)) == [[[0, 40, 255], [0, 90, 20]], [[7], [8]]]
+    assert drawing_to_stroke3(drawing, PREPROCESSING)[0].tolist() == [0, 0, 0]
 
 
 def test_raw_drawings_are_simplified_even_inside_the_simplified_frame():
@@ -50,11 +57,40 @@ def test_raw_drawings_are_simplified_even_inside_the_simplified_frame():
     angles = [i * 2 * math.pi / 40 for i in range(41)]
     xs = [round(30 + 20 * math.cos(a)) for a in angles]
     ys = [round(30 + 20 * math.sin(a)) for a in angles]
-    raw = drawing_to_stroke3([[xs, ys, list(range(41))]], PREPROCESSING)
-    assert np.abs(raw[:, :2]).sum(axis=0).max() > 255  # scaled up to the 255 frame, as the game does
-    assert len(raw) < 30  # and simplified: RDP drops most of the 41 points
-    as_given = drawing_to_stroke3([[xs, ys]], PREPROCESSING)  # without timestamps it is taken as already simplified
+    for stroke3 in (
+        simplified_stroke3([[xs, ys, list(range(41))]], PREPROCESSING),
+        drawing_to_stroke3([[xs, ys, list(range(41))]], PREPROCESSING),
+    ):
+        points = np.cumsum(stroke3[:, :2], axis=0)
+        assert (points.max(axis=0) - points.min(axis=0)).max() >= 250  # scaled up to the 255 frame, as the game does
+        assert len(stroke3) < 30  # and simplified: most of the 41 points go
+    as_given = simplified_stroke3([[xs, ys]], PREPROCESSING)  # without timestamps it is taken as already simplified
     assert len(as_given) == 41
+
+
+def test_a_stream_keeps_corners_and_drops_what_lies_on_a_line():
+    frame = (0.0, 0.0, 1.0)
+    line = [[list(range(0, 101, 5)), [0] * 21]]
+    assert from_stroke3(framed_stroke3(line, frame, PREPROCESSING)) == [[[0, 100], [0, 0]]]
+    corner = [[[0, 25, 50, 50, 50], [0, 0, 0, 25, 50]]]
+    assert from_stroke3(framed_stroke3(corner, frame, PREPROCESSING)) == [[[0, 50, 50], [0, 0, 50]]]
+    halved = framed_stroke3(corner, (0.0, 0.0, 0.5), PREPROCESSING)  # the frame's scale applies before rounding
+    assert from_stroke3(halved) == [[[0, 25, 25], [0, 0, 25]]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(st.floats(0, 400), st.floats(0, 400)), min_size=1, max_size=40), min_size=1, max_size=5)
+)
+def test_what_the_model_reads_of_a_prefix_is_the_beginning_of_the_whole(points_per_stroke):
+    strokes = [[[x for x, _ in points], [y for _, y in points]] for points in points_per_stroke]
+    frame = drawing_frame(strokes, PREPROCESSING, raw=True)
+    whole = framed_stroke3(strokes, frame, PREPROCESSING)
+    for k, stroke in enumerate(strokes):
+        for n in range(1, len(stroke[0]) + 1):
+            part = framed_stroke3([*strokes[:k], [stroke[0][:n], stroke[1][:n]]], frame, PREPROCESSING)
+            # Every row but the last (where the pen is) is final.
+            assert np.array_equal(part[:-1], whole[: len(part) - 1])
 
 
 def test_normalize_scales_offsets_and_truncates():
@@ -133,7 +169,7 @@ def test_any_drawing_gives_valid_stroke3_or_a_clear_error(drawing):
     assert set(np.unique(stroke3[:, 2])) <= {0, 1} and stroke3[-1, 2] == 1
     assert stroke3[:, 2].sum() == len(drawing)  # one pen lift per stroke
     points = np.cumsum(stroke3[:, :2].astype(int), axis=0)
-    assert points.min() >= 0 and points.max() <= PREPROCESSING["canvas_size"]
+    assert (points.max(axis=0) - points.min(axis=0)).max() <= PREPROCESSING["canvas_size"]
     assert np.isfinite(normalize(stroke3, PREPROCESSING)).all()
 
 
@@ -151,5 +187,7 @@ def test_a_partial_drawing_is_scored_as_the_page_sees_it():
     drawing = to_stroke3([[[0, 50], [0, 0]], [[200, 255], [200, 255]]])  # a short line, then one far away
     half = page_prefix(drawing, 0.5, PREPROCESSING)  # only the short line is drawn so far
     xs = np.cumsum(half[:, 0] * PREPROCESSING["delta_scale"])
-    assert xs.max() - xs.min() == pytest.approx(PREPROCESSING["canvas_size"])  # scaled to its own box, not 50
-    assert np.array_equal(page_prefix(drawing, 1.0, PREPROCESSING), normalize(drawing, PREPROCESSING))
+    assert xs.max() - xs.min() == pytest.approx(50)  # in the frame of the whole, not scaled to its own box
+    whole = stored_input(drawing, PREPROCESSING)
+    assert np.array_equal(page_prefix(drawing, 1.0, PREPROCESSING), whole)
+    assert np.array_equal(half, whole[: len(half)])

@@ -1,12 +1,12 @@
-"""static/js/strokes.js (run by node) and model_training/strokes.py agree on real raw drawings, with Google's
-recipe and with preprocessing settings of another model."""
+"""static/js/strokes.js (run by node) and model_training/strokes.py read real raw drawings identically, with
+the shipped preprocessing and with another model's, in each drawing's own frame and in a canvas's."""
 
 import numpy as np
 import pytest
 
 from model_training.config import PREPROCESSING
 from model_training.node import run_node
-from model_training.strokes import drawing_to_stroke3, normalize, read_ndjson
+from model_training.strokes import drawing_frame, drawing_to_stroke3, normalize, read_ndjson, validate_drawing
 from tests.conftest import OTHER_PREPROCESSING
 
 
@@ -20,10 +20,13 @@ def test_python_and_javascript_preprocess_identically(quickdraw_dir, params):
     # The same drawings shrunk into integers near the canvas's corner, timestamps kept: still raw.
     for drawing in drawings[:100]:
         drawings.append([[[round(x / 8) for x in s[0]], [round(y / 8) for y in s[1]], s[2]] for s in drawing])
-    javascript = run_node("strokes_cli.mjs", {"params": params, "drawings": drawings})
-    for drawing, js in zip(drawings, javascript, strict=True):
-        stroke3 = drawing_to_stroke3(drawing, params)
+    frames = [drawing_frame(validate_drawing(d), params, raw=True) for d in drawings]
+    # The same drawings on a canvas of 800 px, the size of the page's on a desktop (frameOf in strokes.js).
+    drawings += drawings[:100]
+    frames += [(0.0, 0.0, params["canvas_size"] / 800)] * 100
+    javascript = run_node("strokes_cli.mjs", {"params": params, "drawings": drawings, "frames": frames})
+    for drawing, frame, js in zip(drawings, frames, javascript, strict=True):
+        stroke3 = drawing_to_stroke3(drawing, params, frame)
         assert js["stroke3"] == stroke3.tolist()
         rows = normalize(stroke3, params)
         np.testing.assert_allclose(np.array(js["normalized"]).reshape(-1, 3), rows, atol=1e-6, rtol=0)
-        assert np.abs(np.cumsum(stroke3[:, :2], axis=0)).max() <= params["canvas_size"]

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from model_training.strokes import DrawingError, validate_stroke3
+from model_training.strokes import MAX_COORDINATE, DrawingError, validate_stroke3
 from webapp.inference import ModelUnavailable
 from webapp.limits import limiter, one_of_few_in_progress, prediction_points
 from webapp.request_body import RequestError, parse_json
@@ -16,13 +16,14 @@ bp = Blueprint("api", __name__)
 
 
 def parse_prediction_request(payload):
-    """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>}, optional "top_k".
+    """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>, optional "canvas_size"},
+    optional "top_k".
 
     Returns (stroke3, top_k); raises RequestError saying what is wrong.
     """
     if not isinstance(payload, dict):
         raise RequestError("the body must be a JSON object")
-    unknown = set(payload) - {"strokes", "drawing", "top_k"}
+    unknown = set(payload) - {"strokes", "drawing", "canvas_size", "top_k"}
     if unknown:
         raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
     if ("strokes" in payload) == ("drawing" in payload):
@@ -30,13 +31,20 @@ def parse_prediction_request(payload):
     top_k = payload.get("top_k", current_app.config["TOP_K"])
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= current_app.config["MAX_TOP_K"]:
         raise RequestError(f"'top_k' must be an integer from 1 to {current_app.config['MAX_TOP_K']}")
+    canvas_size = payload.get("canvas_size")
+    if canvas_size is not None and ("drawing" not in payload or not is_canvas_size(canvas_size)):
+        raise RequestError(f"'canvas_size' goes with 'drawing' and is a number above 0, at most {MAX_COORDINATE:g}")
     try:
         if "strokes" in payload:
             return validate_stroke3(payload["strokes"]), top_k
-        # Simplified and scaled by the loaded model's own preprocessing, as the page does it.
-        return current_app.extensions["predictor"].stroke3(payload["drawing"]), top_k
+        # Framed and simplified by the loaded model's own preprocessing, as the page does it.
+        return current_app.extensions["predictor"].stroke3(payload["drawing"], canvas_size), top_k
     except DrawingError as error:
         raise RequestError(str(error)) from None
+
+
+def is_canvas_size(value):
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value <= MAX_COORDINATE
 
 
 def predict(payload):
@@ -62,6 +70,16 @@ def api_predict():
     with one_of_few_in_progress():
         body, status = predict(payload)
     return jsonify(body), status
+
+
+@bp.get("/api/model")
+def api_model():
+    """The loaded model's description (its metadata.json: labels, preprocessing, version), for a page that
+    cannot fetch the model's files and so lets the server guess."""
+    predictor = current_app.extensions["predictor"]
+    if not predictor.ready:
+        return jsonify(error=f"predictions are unavailable: {predictor.error}"), 503
+    return jsonify(predictor.metadata)
 
 
 def database_status():

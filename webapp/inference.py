@@ -62,12 +62,12 @@ class Predictor:
     def version(self):
         return self.package.version if self.package else None
 
-    def stroke3(self, drawing):
-        """A Quick, Draw! drawing as stroke-3, by the loaded model's preprocessing; raises ModelUnavailable
-        (and DrawingError for a bad drawing)."""
+    def stroke3(self, drawing, canvas_size=None):
+        """A Quick, Draw! drawing as the loaded model reads it (ModelPackage.drawing_to_stroke3); raises
+        ModelUnavailable (and DrawingError for a bad drawing)."""
         if not self.ready:
             raise ModelUnavailable(self.error)
-        return self.package.drawing_to_stroke3(drawing)
+        return self.package.drawing_to_stroke3(drawing, canvas_size)
 
     def predict(self, stroke3, top_k):
         """Top-k guesses for one drawing in stroke-3; raises ModelUnavailable."""

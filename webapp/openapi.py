@@ -70,6 +70,12 @@ def openapi_document(config, labels):
         "properties": {
             "strokes": {"type": "array", "items": stroke3_row, "minItems": 1, "maxItems": MAX_INPUT_POINTS},
             "drawing": {"type": "array", "items": stroke, "minItems": 1},
+            "canvas_size": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "with 'drawing': the longer side of the canvas it was drawn on, in the units of its "
+                "points (the page's frame); without it the drawing's own box stands for the canvas",
+            },
             "top_k": {"type": "integer", "minimum": 1, "maximum": config["MAX_TOP_K"], "default": config["TOP_K"]},
         },
         "additionalProperties": False,
@@ -147,6 +153,15 @@ def openapi_document(config, labels):
                         "422": error("A round that cannot be stored; the message says why"),
                         "429": error("Too many rounds from this client; Retry-After says when to try again"),
                         "503": error("The database or the model is unavailable; send the round again later"),
+                    },
+                }
+            },
+            "/api/model": {
+                "get": {
+                    "summary": "The loaded model's description: labels, preprocessing, version (its metadata.json)",
+                    "responses": {
+                        "200": {"description": "metadata.json", "content": {"application/json": {}}},
+                        "503": error("The model is not loaded"),
                     },
                 }
             },

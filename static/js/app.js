@@ -20,7 +20,7 @@ const pad = new DrawingPad(canvas, (reason) => {
   if (reason === "clear") guesser?.reset();
   if (guesser) {
     showModelInput();
-    guesser.update(pad.strokes);
+    guesser.update(pad.strokes, pad.frame);
   }
 });
 
@@ -73,7 +73,7 @@ function showTopGuess() {
 }
 
 function showModelInput() {
-  const { rows } = guesser.modelInput(pad.strokes); // at most max_points rows, as the model reads them
+  const { rows } = guesser.modelInput(pad.strokes, pad.frame); // at most max_points rows, as the model reads them
   const count = rows.length / 3;
   document.getElementById("input-shape").textContent = `(${count}, 3)`;
   const start = Math.max(0, count - 6);
@@ -103,7 +103,7 @@ document.addEventListener("keydown", (event) => {
 serverToggle.addEventListener("change", () => {
   if (!guesser) return;
   guesser.setServerMode(serverToggle.checked);
-  guesser.update(pad.strokes);
+  guesser.update(pad.strokes, pad.frame);
 });
 
 async function start() {
@@ -137,7 +137,7 @@ async function start() {
   root.dataset.ready = "true";
   root.dataset.readyMs = performance.now().toFixed(0); // read by benchmarks/browser_inference.py
   showModelInput();
-  guesser.update(pad.strokes);
+  guesser.update(pad.strokes, pad.frame);
 }
 
 start();

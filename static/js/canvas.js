@@ -9,6 +9,9 @@ export class DrawingPad {
     this.strokes = [];
     this.current = null;
     this.origin = null; // performance.now() of the drawing's first point
+    // The square the model's frame spans, {x, y, size}: the canvas as it was at the drawing's first point
+    // (its top-left corner and longer side), so a resize while drawing never changes what was drawn.
+    this.frame = null;
     this.locked = false; // see setLocked
     canvas.addEventListener("pointerdown", (e) => this.down(e));
     canvas.addEventListener("pointermove", (e) => this.move(e));
@@ -25,6 +28,11 @@ export class DrawingPad {
     this.redraw();
   }
 
+  canvasFrame() {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    return { x: 0, y: 0, size: Math.max(width, height) };
+  }
+
   position(event) {
     const rect = this.canvas.getBoundingClientRect();
     if (this.origin === null) this.origin = event.timeStamp;
@@ -36,6 +44,7 @@ export class DrawingPad {
     if (this.locked || !event.isPrimary || event.button > 0) return;
     event.preventDefault();
     this.canvas.setPointerCapture(event.pointerId);
+    if (!this.strokes.length) this.frame = this.canvasFrame();
     const [x, y, t] = this.position(event);
     this.current = [[x], [y], [t]];
     this.strokes.push(this.current);
@@ -76,7 +85,7 @@ export class DrawingPad {
     if (!this.strokes.length) return;
     this.strokes.pop();
     this.current = null;
-    if (!this.strokes.length) this.origin = null;
+    if (!this.strokes.length) this.origin = this.frame = null;
     this.redraw();
     this.onChange("undo");
   }
@@ -84,7 +93,7 @@ export class DrawingPad {
   clear() {
     this.strokes = [];
     this.current = null;
-    this.origin = null;
+    this.origin = this.frame = null;
     this.redraw();
     this.onChange("clear");
   }
@@ -94,6 +103,7 @@ export class DrawingPad {
     this.strokes = strokes;
     const last = strokes.length ? strokes[strokes.length - 1][2] : null;
     this.origin = last ? performance.now() - last[last.length - 1] - 1000 : null;
+    this.frame = strokes.length ? this.canvasFrame() : null;
     this.redraw();
   }
 

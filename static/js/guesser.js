@@ -1,13 +1,13 @@
 // The one path from a drawing to guesses, for every page that guesses (the drawing page, /play, the
-// learn pages) and for benchmarks/page_replay.py: raw strokes -> stroke-3 by the model's own
-// preprocessing (strokes.js) -> the rows the model reads -> probabilities, from the browser engine (the
+// learn pages) and for benchmarks/page_replay.py: raw strokes -> stroke-3 in the pad's frame by the model's
+// own preprocessing (strokes.js, streamed: only new points are read) -> the rows the model reads -> probabilities, from the browser engine (the
 // incremental classifier) or from the server (POST /api/predict) -> the top guesses.
 //
-// Updates are paced one way for all: `update(strokes)` may be called after every pointer event; the work
+// Updates are paced one way for all: `update(strokes, frame)` may be called after every pointer event; the work
 // runs at most once per animation frame, with the newest drawing. On the server one request is in flight
 // at a time, and the newest drawing goes when it answers, so a slow server is never queued up.
 import { topGuesses } from "./guesses.js";
-import { drawingToStroke3, normalize } from "./strokes.js";
+import { FramedDrawing, frameOf, normalize } from "./strokes.js";
 
 export class Guesser {
   // metadata: the model's checked metadata.json; engine: the browser engine or null; onResult(result) gets
@@ -19,6 +19,7 @@ export class Guesser {
     this.frame = false; // an update is scheduled for the next animation frame
     this.inFlight = false; // a server request is under way
     this.generation = 0; // counts resets: an answer to a drawing from before one is dropped
+    this.drawing = null; // the FramedDrawing of the strokes last read
   }
 
   get onServer() {
@@ -35,13 +36,21 @@ export class Guesser {
   reset() {
     this.engine?.classifier.reset();
     this.pending = null;
+    this.drawing = null;
     this.generation++;
   }
 
-  // What the model reads for `strokes` ([[xs, ys, ts], ...]): {stroke3, rows}.
-  modelInput(strokes) {
+  // What the model reads for `strokes` ([[xs, ys, ts], ...]) drawn in `frame` ({x, y, size}: the square of
+  // the page that the model's frame spans, the pad's `frame`): {stroke3, rows}. Called again as the same
+  // strokes grow, it reads only the new points.
+  modelInput(strokes, frame) {
     const params = this.metadata.preprocessing;
-    const stroke3 = drawingToStroke3(strokes, params);
+    if (!strokes.length) return { stroke3: [], rows: new Float32Array(0) };
+    const framed = frameOf(frame, params);
+    if (!this.drawing || this.drawing.frame.some((v, k) => v !== framed[k])) {
+      this.drawing = new FramedDrawing(params, framed);
+    }
+    const stroke3 = this.drawing.update(strokes);
     return { stroke3, rows: normalize(stroke3, params) };
   }
 
@@ -54,9 +63,9 @@ export class Guesser {
              points: rows.length / 3, computed, ms };
   }
 
-  // Ask for guesses for the drawing `strokes`, paced (see above).
-  update(strokes) {
-    this.pending = strokes;
+  // Ask for guesses for the drawing `strokes` in `frame` (see modelInput), paced (see above).
+  update(strokes, frame) {
+    this.pending = { strokes, frame };
     if (this.frame) return;
     this.frame = true;
     requestAnimationFrame(() => {
@@ -67,7 +76,7 @@ export class Guesser {
 
   run() {
     if (this.pending === null || (this.onServer && this.inFlight)) return;
-    const { stroke3, rows } = this.modelInput(this.pending);
+    const { stroke3, rows } = this.modelInput(this.pending.strokes, this.pending.frame);
     this.pending = null;
     if (!stroke3.length) {
       this.engine?.classifier.reset();
@@ -98,7 +107,7 @@ export class Guesser {
       this.onError(error.message === "Failed to fetch" ? "the server cannot be reached" : error.message);
     } finally {
       this.inFlight = false;
-      if (this.pending !== null) this.update(this.pending);
+      if (this.pending !== null) this.update(this.pending.strokes, this.pending.frame);
     }
   }
 }

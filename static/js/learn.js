@@ -78,7 +78,7 @@ function setUp(root) {
 
   function update() {
     if (!guesser) return;
-    const { stroke3, rows } = guesser.modelInput(pad.strokes);
+    const { stroke3, rows } = guesser.modelInput(pad.strokes, pad.frame);
     if (!stroke3.length) return;
     guesser.guessInBrowser(rows);
     const { classifier } = guesser.engine;

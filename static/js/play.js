@@ -24,7 +24,7 @@ const results = [];
 
 const pad = new DrawingPad($("pad"), (reason) => {
   if (reason === "clear") guesser?.reset();
-  if (round && !round.over) guesser.update(pad.strokes);
+  if (round && !round.over) guesser.update(pad.strokes, pad.frame);
 });
 
 function article(label) {

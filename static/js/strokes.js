@@ -1,133 +1,124 @@
-// The JavaScript definition of a drawing: the same steps as model_training/strokes.py, written so both
-// perform the same floating-point operations in the same order (tests/test_strokes_parity.py checks it).
+// The JavaScript definition of what the model reads of a drawing: the same steps as model_training/strokes.py
+// (StrokeStream, framed_stroke3), written so both perform the same floating-point operations in the same
+// order (tests/test_strokes_parity.py checks it).
 //
-// A drawing in the raw format is [[xs, ys, ts], ...] per stroke (what the canvas records);
-// stroke-3 is [[dx, dy, penLifted], ...]; `params` is metadata.json's "preprocessing" object.
+// A drawing in the raw format is [[xs, ys, ts], ...] per stroke (what the canvas records); stroke-3 is
+// [[dx, dy, penLifted], ...]; `params` is metadata.json's "preprocessing" object; a frame is
+// [originX, originY, scale]: a point (x, y) is read as ((x - originX) * scale, (y - originY) * scale).
 
-// Longest run of points simplified as one (see rdpKeep); far above any real stroke's points.
-const RDP_WINDOW = 1024;
-
-// The points every `spacing` along the polyline that simplification can keep: of the points on each input
-// segment only the first and the last (RDP's distance to a line peaks at a segment's end), so the work is
-// linear in the number of input points, whatever their spacing.
-function resample(xs, ys, spacing) {
-  if (xs.length < 2) return [xs.slice(), ys.slice()];
-  const outX = [xs[0]];
-  const outY = [ys[0]];
-  let carried = 0; // arc length walked since the last emitted point
-  for (let i = 1; i < xs.length; i++) {
-    const x0 = xs[i - 1], y0 = ys[i - 1];
-    const dx = xs[i] - x0;
-    const dy = ys[i] - y0;
-    const length = Math.sqrt(dx * dx + dy * dy);
-    const first = spacing - carried; // distance along this segment of its first point
-    if (first > length) {
-      carried += length;
-      continue;
-    }
-    const last = first + Math.floor((length - first) / spacing) * spacing;
-    for (const position of last > first ? [first, last] : [first]) {
-      const t = position / length;
-      outX.push(x0 + dx * t);
-      outY.push(y0 + dy * t);
-    }
-    carried = length - last;
-  }
-  const end = xs.length - 1;
-  if (outX[outX.length - 1] !== xs[end] || outY[outY.length - 1] !== ys[end]) {
-    outX.push(xs[end]);
-    outY.push(ys[end]);
-  }
-  return [outX, outY];
-}
-
-// Ramer-Douglas-Peucker in windows of RDP_WINDOW points that share their ends: at most linear work per point.
-function rdpKeep(xs, ys, epsilon) {
-  const n = xs.length;
-  const keep = new Array(n).fill(false);
-  keep[0] = keep[n - 1] = true;
-  const stack = [];
-  for (let start = 0; start < n - 1; start += RDP_WINDOW - 1) {
-    const last = Math.min(start + RDP_WINDOW - 1, n - 1);
-    keep[last] = true;
-    stack.push([start, last]);
-  }
-  while (stack.length) {
-    const [first, last] = stack.pop();
-    const ax = xs[first], ay = ys[first];
-    const bx = xs[last] - ax;
-    const by = ys[last] - ay;
-    const norm = Math.sqrt(bx * bx + by * by);
-    let best = -1, bestIndex = -1;
-    for (let i = first + 1; i < last; i++) {
-      const px = xs[i] - ax;
-      const py = ys[i] - ay;
-      const d = norm === 0 ? Math.sqrt(px * px + py * py) : Math.abs(bx * py - by * px) / norm;
-      if (d > best) { best = d; bestIndex = i; }
-    }
-    if (best > epsilon) {
-      keep[bestIndex] = true;
-      stack.push([first, bestIndex]);
-      stack.push([bestIndex, last]);
-    }
-  }
-  const kept = [];
-  for (let i = 0; i < n; i++) if (keep[i]) kept.push(i);
-  return kept;
-}
+// Most points a streamed stroke holds between two fixed points (strokes.py's STREAM_WINDOW).
+const STREAM_WINDOW = 64;
 
 const round = (v) => Math.floor(v + 0.5);
 
-export function isSimplified(strokes, params) {
-  return strokes.every((s) => s.slice(0, 2).every((column) =>
-    column.every((v) => Number.isInteger(v) && v >= 0 && v <= params.canvas_size)));
-}
-
-// Google's recipe: align to top-left, scale the longest side to canvas_size, resample, RDP.
-export function simplify(strokes, params) {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const s of strokes) {
-    for (const x of s[0]) { if (x < minX) minX = x; if (x > maxX) maxX = x; }
-    for (const y of s[1]) { if (y < minY) minY = y; if (y > maxY) maxY = y; }
+// One stroke simplified while it is drawn: the first point is fixed at once, a later one when the points
+// since the last fixed one no longer lie within `epsilon` of a straight line from it (or are more than
+// STREAM_WINDOW). A fixed point never moves; points are rounded to integers, as in simplified drawings.
+export class StrokeStream {
+  constructor(frame, epsilon) {
+    this.frame = frame;
+    this.epsilon = epsilon;
+    this.xs = []; // framed points from the last fixed one on
+    this.ys = [];
+    this.fixed = []; // rounded [x, y] of the fixed points
   }
-  const extent = Math.max(maxX - minX, maxY - minY);
-  // An extent too small to divide by (5e-324, say) is a single point, like an extent of 0.
-  let scale = extent > 0 ? params.canvas_size / extent : 1.0;
-  if (!Number.isFinite(scale)) scale = 1.0;
-  return strokes.map((s) => {
-    const [xs, ys] = resample(s[0].map((x) => (x - minX) * scale), s[1].map((y) => (y - minY) * scale),
-      params.resample_spacing);
-    const kept = rdpKeep(xs, ys, params.rdp_epsilon);
-    return [kept.map((i) => round(xs[i])), kept.map((i) => round(ys[i]))];
-  });
-}
 
-export function toStroke3(strokes) {
-  const rows = [];
-  let prevX = 0, prevY = 0;
-  for (const s of strokes) {
-    const n = s[0].length;
-    for (let i = 0; i < n; i++) {
-      rows.push([s[0][i] - prevX, s[1][i] - prevY, i === n - 1 ? 1 : 0]);
-      prevX = s[0][i];
-      prevY = s[1][i];
+  push(x, y) {
+    const [originX, originY, scale] = this.frame;
+    this.xs.push((x - originX) * scale);
+    this.ys.push((y - originY) * scale);
+    const n = this.xs.length;
+    if (n === 1) {
+      this.fixed.push([round(this.xs[0]), round(this.ys[0])]);
+    } else if (!this.straight()) {
+      this.fixed.push([round(this.xs[n - 2]), round(this.ys[n - 2])]);
+      this.xs = this.xs.slice(-2);
+      this.ys = this.ys.slice(-2);
     }
   }
-  return rows;
+
+  // Every point between the last fixed one and the newest within epsilon of the line joining them.
+  straight() {
+    const { xs, ys } = this;
+    const n = xs.length;
+    if (n > STREAM_WINDOW) return false;
+    const ax = xs[0], ay = ys[0];
+    const bx = xs[n - 1] - ax;
+    const by = ys[n - 1] - ay;
+    const norm = Math.sqrt(bx * bx + by * by);
+    for (let j = 1; j < n - 1; j++) {
+      const px = xs[j] - ax;
+      const py = ys[j] - ay;
+      const d = norm === 0 ? Math.sqrt(px * px + py * py) : Math.abs(bx * py - by * px) / norm;
+      if (d > this.epsilon) return false;
+    }
+    return true;
+  }
+
+  // The fixed points, then the newest point (where the pen is) if it is not fixed.
+  points() {
+    const n = this.xs.length;
+    return n < 2 ? this.fixed : [...this.fixed, [round(this.xs[n - 1]), round(this.ys[n - 1])]];
+  }
 }
 
-// A raw drawing, as the game and the canvas record it: its strokes carry [xs, ys, ts].
-export function hasTimestamps(strokes) {
-  return strokes.some((s) => s.length === 3);
+// The stroke-3 the model reads of a drawing that grows point by point, as the drawing pad's does: each call
+// streams only the points added since the last one. A drawing that is not the one seen before (a stroke
+// undone, the pad cleared, another drawing) starts over.
+export class FramedDrawing {
+  constructor(params, frame) {
+    this.params = params;
+    this.frame = frame;
+    this.sources = []; // the stroke arrays streamed so far, and how many points of each
+    this.counts = [];
+    this.streams = [];
+  }
+
+  continues(strokes) {
+    return strokes.length >= this.sources.length &&
+      this.sources.every((source, k) => strokes[k] === source && source[0].length >= this.counts[k]);
+  }
+
+  update(strokes) {
+    if (!this.continues(strokes)) this.sources = this.counts = this.streams = [];
+    strokes.forEach((stroke, k) => {
+      if (k === this.streams.length) {
+        this.sources = [...this.sources, stroke];
+        this.counts = [...this.counts, 0];
+        this.streams = [...this.streams, new StrokeStream(this.frame, this.params.rdp_epsilon)];
+      }
+      const [xs, ys] = stroke;
+      for (let i = this.counts[k]; i < xs.length; i++) this.streams[k].push(xs[i], ys[i]);
+      this.counts[k] = xs.length;
+    });
+    return this.stroke3();
+  }
+
+  // The first row (0, 0, pen); the last point of each stroke drawn so far has the pen lifted.
+  stroke3() {
+    const rows = [];
+    let previous = null;
+    for (const stream of this.streams) {
+      const points = stream.points();
+      points.forEach(([x, y], i) => {
+        const pen = i === points.length - 1 ? 1 : 0;
+        rows.push(previous === null ? [0, 0, pen] : [x - previous[0], y - previous[1], pen]);
+        previous = [x, y];
+      });
+    }
+    return rows;
+  }
 }
 
-// Any official drawing -> stroke-3. A raw drawing (with timestamps) is always simplified, even when its
-// points happen to be integers from 0 to 255 (a small drawing near the canvas's corner); one without
-// timestamps is taken as simplified when it lies in the simplified frame, and simplified otherwise.
-export function drawingToStroke3(strokes, params) {
-  if (!strokes.length) return [];
-  const simplified = !hasTimestamps(strokes) && isSimplified(strokes, params);
-  return toStroke3(simplified ? strokes : simplify(strokes, params));
+// The frame of a square of the page {x, y, size} (the canvas: its top-left corner and longer side): it
+// spans canvas_size units, as a simplified drawing's box does.
+export function frameOf({ x, y, size }, params) {
+  return [x, y, params.canvas_size / size];
+}
+
+// A whole drawing -> the stroke-3 the model reads, in `frame`.
+export function drawingToStroke3(strokes, params, frame) {
+  return new FramedDrawing(params, frame).update(strokes);
 }
 
 // Stroke-3 -> the model input: Float32Array of rows (dx / delta_scale, dy / delta_scale, pen).
