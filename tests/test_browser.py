@@ -92,8 +92,9 @@ def test_mouse_drawing_gets_live_browser_guesses(page, server, cat):
     assert result["ms"] >= 0 and result["guesses"] != first["guesses"]
     probabilities = [p for _, p in result["guesses"]]
     assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) <= 1.0001
-    assert "Browser (" in page.inner_text("#status")
+    assert page.inner_text("#status") == "Inkling guesses right here in your browser."
     page.click("#model-input summary")
+    assert "in this browser (TF.js" in page.inner_text("#timing")  # the cost is there, not in the status
     assert page.inner_text("#input-shape").startswith("(")
     assert page.locator("#input-rows tr").count() == 6
     assert page.problems == []
@@ -117,13 +118,13 @@ def test_server_fallback_gives_the_same_top1(page, server, cat, browser):
     fallback = blocked.new_page()
     fallback.route("**/vendor/tf*.js", lambda route: route.abort())
     open_page(fallback, server)
-    assert "server guesses instead" in fallback.inner_text("#status")
+    assert "The server guesses" in fallback.inner_text("#status")
     with predictions_settled(fallback):
         draw_with_mouse(fallback, cat)
     on_server = guesses(fallback, "server")
     assert on_server["guesses"][0][0] == in_browser["guesses"][0][0]
     assert abs(on_server["guesses"][0][1] - in_browser["guesses"][0][1]) < 1e-4
-    assert "Server:" in fallback.inner_text("#status")
+    assert "from the server" in fallback.inner_text("#timing")
     blocked.close()
 
 
@@ -183,7 +184,7 @@ def test_a_model_description_the_page_cannot_use_is_refused_and_named(browser, t
         page = context.new_page()
         open_page(page, url)
         status = page.inner_text("#status")
-        assert "Predictions are unavailable" in status and "no valid 'delta_scale'" in status
+        assert "No guesses for now" in status and "no valid 'delta_scale'" in status
         draw_with_mouse(page, cat[:2])
         assert len(saved_strokes(page)) == 2 and page.locator("#guesses li[data-label]").count() == 0
         context.close()

@@ -55,8 +55,9 @@ def open_game(context, url):
     return page
 
 
-def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None):
-    """Play round `number` (1-based): draw until the round ends, or do `action` (skip), or let time run out."""
+def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None, go_on=lambda p: p.click("#next")):
+    """Play round `number` (1-based): draw until the round ends, or do `action` (skip), or let time run out;
+    then the player goes on (`go_on`): the next round waits for them."""
     page.wait_for_selector(f"#game[data-state=round][data-round='{number}']")
     over = f"#game[data-finished='{number}']"
     if drawing:
@@ -64,6 +65,7 @@ def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None):
     if action:
         action(page)
     page.wait_for_selector(over, timeout=40000)
+    go_on(page)
 
 
 def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, database_url, tmp_path):
@@ -74,6 +76,8 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         context.add_init_script(SPEECH_SPY)
         page = open_game(context, f"{url}/play?prompts={','.join(prompts)}")
         assert not page.is_checked("#share")  # off until the person says yes
+        assert not page.is_checked("#speak")  # sound, too, only when asked for
+        page.check("#speak")
         page.check("#share")
         page.focus("#start")
         page.keyboard.press("Enter")  # keyboard-usable
@@ -83,7 +87,18 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
                 page.inner_text("#prompt")
                 == f"Round {number} of 6: draw {'an' if prompt[0] in 'aeiou' else 'a'} {prompt}"
             )
-            play_round(page, number, recognised[prompt])
+            if number > 1:
+                play_round(page, number, recognised[prompt])
+                continue
+            # After the verdict the canvas takes no more strokes, and the next round waits for the player.
+            play_round(page, 1, recognised[prompt], go_on=lambda p: None)
+            drawn = page.get_attribute("#game", "data-points")
+            draw_with_mouse(page, recognised[prompt][:2])
+            page.wait_for_timeout(2500)
+            assert page.get_attribute("#game", "data-points") == drawn
+            assert page.get_attribute("#game", "data-round") == "1" and page.is_disabled("#skip")
+            page.keyboard.press("Enter")  # the Next button has the focus
+            page.wait_for_selector("#game[data-round='2'][data-points='0']")
         play_round(page, 5, action=lambda p: p.click("#skip"))
         page.wait_for_selector("#game[data-round='6']")
         start = int(page.inner_text("#seconds-left"))
@@ -101,8 +116,9 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         spoken = page.evaluate("window.spokenLines")
         assert f"Oh, I know, it's {'an' if won[0][0] in 'aeiou' else 'a'} {won[0]}!" in spoken
         assert "Time's up!" in spoken and page.inner_text("#speech")
+        assert "Draw The Mona Lisa" in spoken  # no article before a title, nor before "scissors" and the like
         assert "/play?prompts=" in page.get_attribute("#challenge", "href")
-        page.wait_for_selector("#share-status:has-text('shared')")
+        page.wait_for_selector("#share-status:has-text('4 drawings shared')")  # every round stored
         assert page.evaluate("JSON.parse(localStorage.getItem('inkling.pending-contributions.v1'))") == []
         version = page.evaluate("fetch('/model/files/metadata.json').then(r => r.json()).then(m => m.version)")
         assert page.problems == []
@@ -142,8 +158,8 @@ def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
         page = open_game(context, f"{url}/play?prompts={prompt},hedgehog")
         assert page.is_disabled("#speak") and "cannot speak" in page.inner_text(".settings")
         page.tap("#start")
-        play_round(page, 1, recognised[prompt], draw=draw_with_touch)
-        play_round(page, 2, action=lambda p: p.tap("#skip"))
+        play_round(page, 1, recognised[prompt], draw=draw_with_touch, go_on=lambda p: p.tap("#next"))
+        play_round(page, 2, action=lambda p: p.tap("#skip"), go_on=lambda p: p.tap("#next"))
         page.wait_for_selector("#game[data-state=summary]")
         assert page.get_attribute("#game", "data-results") == "10"
         assert page.evaluate("window.scrollX") == 0 and page.evaluate("document.documentElement.scrollWidth") <= 390

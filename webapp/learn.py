@@ -78,9 +78,10 @@ def source_of(relative_path, name=None):
 @bp.app_template_global()
 def code_from(relative_path, name=None):
     caption = f"{relative_path}" + (f" — {name}" if name else "")
-    return Markup('<figure class="code"><figcaption>{}</figcaption><pre><code>{}</code></pre></figure>').format(
-        caption, escape(source_of(relative_path, name))
-    )
+    # A long line scrolls inside the listing, so the listing takes the keyboard focus too (tabindex).
+    return Markup(
+        '<figure class="code"><figcaption>{}</figcaption><pre tabindex="0"><code>{}</code></pre></figure>'
+    ).format(caption, escape(source_of(relative_path, name)))
 
 
 @bp.app_context_processor

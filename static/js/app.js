@@ -48,16 +48,25 @@ function setStatus(text) {
   status.textContent = text;
 }
 
+// The person sees where the guessing happens; the cost of the last guess is under "What the model sees".
 function showResult({ guesses, engine, points, computed, ms }) {
   showGuesses(guesses, engine, ms);
-  if (!points) setStatus(readyText());
-  else if (engine === "browser") setStatus(`Browser (${guesser.engine.backend}): ${ms.toFixed(1)} ms; ${points} points, ${computed} computed.`);
-  else setStatus(`Server: ${ms.toFixed(0)} ms.`);
+  setStatus(readyText());
+  setHint(points ? "" : "Start drawing: Inkling's guesses appear here, best first.");
+  document.getElementById("timing").textContent = !points ? ""
+    : engine === "browser" ? `Last guess: ${ms.toFixed(1)} ms in this browser (TF.js, ${guesser.engine.backend}); ${points} points, ${computed} of them new.`
+      : `Last guess: ${ms.toFixed(0)} ms from the server, for ${points} points.`;
 }
 
 function readyText() {
-  if (engineProblem) return `The browser cannot run the model (${engineProblem}); the server guesses instead.`;
-  return guesser.onServer ? "Ready: the server guesses." : `Ready: the model runs in your browser (${guesser.engine.backend}).`;
+  if (engineProblem) return "The server guesses: this browser could not load the model.";
+  return guesser.onServer ? "The server guesses." : "Inkling guesses right here in your browser.";
+}
+
+function setHint(text) {
+  const hint = document.getElementById("guesses-hint");
+  hint.textContent = text;
+  hint.hidden = !text;
 }
 
 function showGuesses(guesses, engineName, ms) {
@@ -114,7 +123,8 @@ async function start() {
   try {
     loaded = await loadModel(root, { backends });
   } catch (error) {
-    setStatus(`Predictions are unavailable: ${error.message}. You can still draw.`);
+    setStatus(`No guesses for now (${error.message}). You can still draw.`);
+    setHint("No guesses: Inkling cannot load its model just now.");
     root.dataset.ready = "true";
     return;
   }
@@ -130,6 +140,7 @@ async function start() {
     guesser.setServerMode(serverToggle.checked);
   } else {
     engineProblem = engineError.message;
+    console.info(`the browser engine is unavailable: ${engineProblem}`);
     serverToggle.checked = true;
     serverToggle.disabled = true;
   }

@@ -5,7 +5,6 @@ export function renderGuesses(list, guesses, engineName, ms) {
   const template = document.getElementById("guess-template").content.firstElementChild;
   list.dataset.engine = engineName;
   list.dataset.ms = ms === "" ? "" : ms.toFixed(2);
-  delete list.dataset.error;
   list.replaceChildren(...guesses.map(({ label, probability }) => {
     const item = template.cloneNode(true);
     const percent = `${Math.round(probability * 100)}%`;

@@ -8,7 +8,11 @@ import { loadModel } from "./model_client.js";
 
 const SPEAK_KEY = "inkling.speak.v1";
 const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
-const BETWEEN_ROUNDS_MS = 1800;
+// Labels said without an article ("draw scissors", "it's grass"), and one whose "h" is silent.
+const NO_ARTICLE = new Set(["animal migration", "asparagus", "binoculars", "bread", "broccoli", "camouflage", "drums",
+  "eyeglasses", "flip flops", "grapes", "grass", "headphones", "lightning", "matches", "pants", "peas", "pliers", "rain",
+  "rollerskates", "scissors", "shorts", "stairs", "stitches", "toothpaste", "underwear", "yoga"]);
+const AN = new Set(["hourglass"]);
 
 const root = document.getElementById("game");
 const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
@@ -24,11 +28,14 @@ const results = [];
 
 const pad = new DrawingPad($("pad"), (reason) => {
   if (reason === "clear") guesser?.reset();
+  root.dataset.points = String(pad.strokes.reduce((n, s) => n + s[0].length, 0)); // read by the tests
   if (round && !round.over) guesser.update(pad.strokes, pad.frame);
 });
 
+// "a cat", "an owl", "scissors", "The Mona Lisa".
 function article(label) {
-  return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
+  if (NO_ARTICLE.has(label) || label.startsWith("The ")) return label;
+  return /^[aeiou]/i.test(label) || AN.has(label) ? `an ${label}` : `a ${label}`;
 }
 
 function setStatus(text) {
@@ -87,6 +94,7 @@ function startRound(index) {
   pad.clear();
   pad.setLocked(false);
   guesser.reset();
+  setRoundControls(true);
   round = { index, prompt: prompts[index], started: performance.now(), guesses: [],
             engine: guesser.onServer ? "server" : "browser",
             recognizedMs: null, over: false, said: 0, saidAt: -Infinity, lastSaid: null };
@@ -100,6 +108,14 @@ function startRound(index) {
   tick();
   round.timer = setInterval(tick, 200);
   pad.canvas.focus();
+}
+
+// While a round is drawn: Undo, Clear and Skip; once its verdict is given the canvas takes no more strokes,
+// and the next round waits for the player (Next).
+function setRoundControls(drawing) {
+  for (const id of ["undo", "clear", "skip"]) $(id).disabled = !drawing;
+  $("next").classList.toggle("hidden", drawing);
+  root.classList.toggle("between-rounds", !drawing);
 }
 
 function tick() {
@@ -130,8 +146,16 @@ function finishRound(recognized) {
   }
   root.dataset.results = results.map((r) => (r.recognized ? "1" : "0")).join(""); // read by the tests
   root.dataset.finished = String(results.length);
+  setRoundControls(false);
+  $("next").textContent = round.index + 1 < prompts.length ? "Next drawing" : "See how you did";
+  $("next").focus();
+}
+
+function nextRound() {
+  if (!round?.over) return;
   const next = round.index + 1;
-  setTimeout(() => (next < prompts.length ? startRound(next) : showSummary()), BETWEEN_ROUNDS_MS);
+  if (next < prompts.length) startRound(next);
+  else showSummary();
 }
 
 // --- the summary -------------------------------------------------------------------------------------
@@ -181,7 +205,7 @@ function showSummary() {
     const verdict = document.createElement("span");
     const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
     verdict.textContent = r.recognized
-      ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)} s`
+      ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`
       : !r.drawing.length ? "Not drawn"
         : `Not recognised. Inkling thought: ${others.map((g) => `${g.label} (${Math.round(g.probability * 100)}%)`).join(", ") || "nothing yet"}`;
     caption.append(title, verdict);
@@ -201,7 +225,7 @@ function showSummary() {
 function setUpSettings() {
   const speak = $("speak");
   if (speech) {
-    speak.checked = localStorage.getItem(SPEAK_KEY) !== "off";
+    speak.checked = localStorage.getItem(SPEAK_KEY) === "on"; // sound only when the player asks for it
     speak.addEventListener("change", () => {
       localStorage.setItem(SPEAK_KEY, speak.checked ? "on" : "off");
       if (!speak.checked) speech.cancel();
@@ -226,6 +250,7 @@ function setUpSettings() {
 }
 
 $("start").addEventListener("click", () => startRound(0));
+$("next").addEventListener("click", nextRound);
 $("skip").addEventListener("click", () => {
   if (!round || round.over) return;
   say("Let's try the next one.", { urgent: true });
@@ -256,10 +281,11 @@ async function start() {
   const { metadata, engine, engineError } = loaded;
   guesser = new Guesser({
     metadata, engine, topK, predictUrl: root.dataset.predictUrl, onResult: show,
-    onError: (message) => setStatus(`The server could not guess (${message}); keep drawing, it tries again.`),
+    onError: () => setStatus("Inkling cannot reach the server just now; keep drawing, it tries again."),
   });
-  setStatus(engine ? `Ready: the model runs in your browser (${engine.backend}).`
-    : `The browser cannot run the model (${engineError.message}); the server guesses instead.`);
+  setStatus(engine ? "Ready: Inkling guesses right here in your browser."
+    : "Ready: the server guesses (this browser could not load the model).");
+  if (engineError) console.info(`the browser engine is unavailable: ${engineError.message}`);
   $("start").disabled = false;
   root.dataset.ready = "true";
 }
