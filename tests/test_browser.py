@@ -124,7 +124,7 @@ def test_server_fallback_gives_the_same_top1(page, server, cat, browser):
     on_server = guesses(fallback, "server")
     assert on_server["guesses"][0][0] == in_browser["guesses"][0][0]
     assert abs(on_server["guesses"][0][1] - in_browser["guesses"][0][1]) < 1e-4
-    assert "from the server" in fallback.inner_text("#timing")
+    assert "from the server" in fallback.text_content("#timing")  # under "What the model sees"
     blocked.close()
 
 

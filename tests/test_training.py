@@ -148,13 +148,13 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     from model_training.config import PREPROCESSING
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.strokes import normalize, to_stroke3
+    from model_training.strokes import stored_input, to_stroke3
     from model_training.train import batches
 
     drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=4, no_augment=True)
     shown, labels, weights = next(batches([drawing], np.zeros(1, np.int32), np.ones(1), run, 0))
-    assert all(np.array_equal(row, normalize(drawing, PREPROCESSING)) for row in shown)
+    assert all(np.array_equal(row, stored_input(drawing, PREPROCESSING)) for row in shown)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
     assert (labels == 0).all()
 
@@ -189,11 +189,11 @@ def test_moved_strokes_keep_their_points_and_pen_lifts():
     from model_training.config import PREPROCESSING
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.strokes import normalize, to_stroke3
+    from model_training.strokes import to_stroke3
     from model_training.train import augment
 
     strokes = [[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]
-    drawing = normalize(to_stroke3(strokes), PREPROCESSING)
+    drawing = to_stroke3(strokes)
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING)
     run = dataclasses.replace(run, stroke_mix=0.0, stroke_moves=1.0)
     outputs = [augment(drawing, drawing, np.random.default_rng(seed), run) for seed in range(10)]
