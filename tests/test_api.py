@@ -63,7 +63,7 @@ def test_predict_official_records_as_the_model_package_reads_them(client, app, q
         ({"drawing": []}, 422, "non-empty"),
         ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
         ({"drawing": "cat"}, 422, "non-empty list"),
-        ({"drawing": [[[1], [2]]], "canvas_size": 0}, 422, "canvas_size"),
+        ({"drawing": [[[1], [2]]], "canvas_size": 0.5}, 422, "canvas_size"),
         ({"drawing": [[[1], [2]]], "canvas_size": "big"}, 422, "canvas_size"),
         ({"strokes": CAT, "canvas_size": 800}, 422, "canvas_size"),
     ],

@@ -33,7 +33,7 @@ def parse_prediction_request(payload):
         raise RequestError(f"'top_k' must be an integer from 1 to {current_app.config['MAX_TOP_K']}")
     canvas_size = payload.get("canvas_size")
     if canvas_size is not None and ("drawing" not in payload or not is_canvas_size(canvas_size)):
-        raise RequestError(f"'canvas_size' goes with 'drawing' and is a number above 0, at most {MAX_COORDINATE:g}")
+        raise RequestError(f"'canvas_size' goes with 'drawing' and is a number from 1 to {MAX_COORDINATE:g}")
     try:
         if "strokes" in payload:
             return validate_stroke3(payload["strokes"]), top_k
@@ -44,7 +44,7 @@ def parse_prediction_request(payload):
 
 
 def is_canvas_size(value):
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value <= MAX_COORDINATE
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 1 <= value <= MAX_COORDINATE
 
 
 def predict(payload):

@@ -4,7 +4,7 @@ and schemathesis checks the app against it)."""
 
 from flask import Blueprint, current_app, jsonify
 
-from model_training.strokes import MAX_INPUT_POINTS
+from model_training.strokes import MAX_COORDINATE, MAX_INPUT_POINTS
 from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_TEXT
 
 bp = Blueprint("openapi", __name__)
@@ -72,7 +72,8 @@ def openapi_document(config, labels):
             "drawing": {"type": "array", "items": stroke, "minItems": 1},
             "canvas_size": {
                 "type": "number",
-                "exclusiveMinimum": 0,
+                "minimum": 1,
+                "maximum": MAX_COORDINATE,
                 "description": "with 'drawing': the longer side of the canvas it was drawn on, in the units of its "
                 "points (the page's frame); without it the drawing's own box stands for the canvas",
             },
