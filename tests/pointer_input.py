@@ -35,4 +35,7 @@ def draw_with_touch(page, drawing, stop=lambda: False):
             cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         if stop():
-            return
+            break
+    # The finger takes a moment to reach anything else: Chromium sends no click for a tap that lands within
+    # about 100 ms of a touch stroke's end elsewhere on the page.
+    page.wait_for_timeout(300)

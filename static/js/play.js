@@ -259,6 +259,14 @@ $("skip").addEventListener("click", () => {
 $("undo").addEventListener("click", () => pad.undo());
 $("clear").addEventListener("click", () => pad.clear());
 document.addEventListener("keydown", (event) => {
+  // Between rounds Enter goes on wherever the focus is (a click on the spent canvas takes it from Next),
+  // unless it is on a control of its own.
+  const onControl = event.target.closest?.("a, button, input, select, summary, textarea");
+  if (round?.over && root.dataset.state === "round" && event.key === "Enter" && !onControl) {
+    event.preventDefault();
+    nextRound();
+    return;
+  }
   if (!round || round.over) return;
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
     event.preventDefault();
