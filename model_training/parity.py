@@ -6,7 +6,8 @@ drawings.
 
 Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
 classifier the page uses (fed the first half of each drawing, then the whole), per backend, and for the
-server's numpy engine (model_training/sketch_model.py); prints them and writes JSON.
+server's numpy engine (model_training/sketch_model.py), and how far the page's drawing embeddings are from
+the server's; prints them and writes JSON.
 """
 
 import argparse
@@ -62,17 +63,21 @@ def agreement(probabilities, reference):
 
 
 def parity(model_dir, sequences):
-    """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend and the server."""
+    """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend and the server,
+    and {"embedding": {backend: largest difference between the page's and the server's embeddings}}."""
     keras_probabilities = predict_last(load_tfjs_model(model_dir), sequences)
-    report = {"drawings": len(sequences)}
+    server = ModelPackage.from_pretrained(model_dir).engine()
+    probabilities, embeddings = (np.stack(column) for column in zip(*(server.read(s) for s in sequences)))
+    report = {"drawings": len(sequences), "embedding": {}}
     for backend in BACKENDS:
         results = run_tfjs(model_dir, sequences, backend)
         report[backend] = {
             engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
             for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))
         }
-    server = ModelPackage.from_pretrained(model_dir).engine()
-    report["server"] = {"numpy": agreement(np.stack([server.probabilities(s) for s in sequences]), keras_probabilities)}
+        page_embeddings = np.array([r["embedding"] for r in results])
+        report["embedding"][backend] = float(np.abs(page_embeddings - embeddings).max())
+    report["server"] = {"numpy": agreement(probabilities, keras_probabilities)}
     return report
 
 

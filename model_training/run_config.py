@@ -48,6 +48,9 @@ class RunConfig:
     # measured (docs/experiments.md)
     stroke_mix: float = 0.0  # share whose later strokes come from another drawing of the category
     stroke_moves: float = 0.0  # share whose strokes are each turned, scaled and shifted a little
+    # categories the model never sees (comma-separated): their drawings leave training and validation, so a
+    # model can be measured on categories it does not know (benchmarks/own_categories.py)
+    leave_out: str = ""
     last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
     # distillation (teacher is the path given; None trains on the labels alone)
     teacher: str | None = None

@@ -85,6 +85,11 @@ class SketchModel:
 
     def probabilities(self, rows):
         """(n, 3) normalised rows -> the (classes,) probabilities after the last point."""
+        return self.read(rows)[0]
+
+    def read(self, rows):
+        """(n, 3) normalised rows -> the (classes,) probabilities after the last point, and the drawing's
+        embedding: the last LSTM layer's state there, what the output layer reads (model_training.own_categories)."""
         x = np.asarray(rows, dtype=np.float32)
         for kernel, bias, size in self.convs:
             padded = np.concatenate([np.zeros((size - 1, x.shape[1]), np.float32), x])
@@ -111,4 +116,4 @@ class SketchModel:
             x = states[1:]
         logits = x[-1] @ self.dense[0] + self.dense[1]
         exp = np.exp(logits - logits.max())
-        return exp / exp.sum()
+        return exp / exp.sum(), x[-1].copy()

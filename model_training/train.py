@@ -77,6 +77,7 @@ def parse_args(argv):
     )
     add_setting(parser, "stroke_mix", float, "share of drawings whose later strokes come from another of its category")
     add_setting(parser, "stroke_moves", float, "share of drawings whose strokes are each moved a little")
+    add_setting(parser, "leave_out", str, "comma-separated categories left out of training and validation")
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument(
         "--pause-at", type=int, default=0, help="stop at this step with a checkpoint, to resume later (0: never)"
@@ -207,6 +208,21 @@ def augment(sequence, partner, rng, run):
     s[:, :2] = s[:, :2] @ matrix.T
     s[:, :2] += rng.normal(0.0, 0.5, size=(len(s), 2)).astype(np.float32)
     return s
+
+
+def category_indices(names):
+    """Indices of the comma-separated category names; ValueError names any that are not categories."""
+    names = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(CATEGORIES))
+    if unknown:
+        raise ValueError(f"--leave-out: not categories: {', '.join(unknown)}")
+    return [CATEGORIES.index(n) for n in names]
+
+
+def without_categories(left_out, sequences, labels, *columns):
+    """The split without the drawings of the categories `left_out` (indices): (sequences, labels, *columns)."""
+    keep = ~np.isin(labels, left_out)
+    return ([s for s, k in zip(sequences, keep) if k], labels[keep], *(c[keep] for c in columns))
 
 
 def step_weights(lengths, last_weight):
@@ -341,6 +357,7 @@ def main(argv=None):
                     "repeat its command to resume it, or give a new --out"
                 )
         teacher = Teacher(Path(run.teacher)) if run.teacher else None
+        left_out = category_indices(run.leave_out)
         builder = prepare(args, run.preprocessing)
         if saved_dataset not in (None, builder.info.full_name):
             raise RunConfigError(
@@ -353,6 +370,9 @@ def main(argv=None):
     print(f"loading {builder.info.full_name} ...", flush=True)
     train_x, train_y, train_synthetic = load_split(builder, "train")
     val_x, val_y, _ = load_split(builder, "validation", real_only=True)
+    if left_out:
+        train_x, train_y, train_synthetic = without_categories(left_out, train_x, train_y, train_synthetic)
+        val_x, val_y = without_categories(left_out, val_x, val_y)
     val_inputs = validation_inputs(val_x, run.preprocessing)
     groups = category_groups(Counter(zip((CATEGORIES[label] for label in train_y), train_synthetic.tolist())))
     probabilities = sampling_weights(train_y, train_synthetic, run.category_power, run.real_boost)

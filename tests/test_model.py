@@ -55,3 +55,5 @@ def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(qui
             assert report[backend][engine]["max_abs_probability_difference"] < 1e-4, (backend, engine)
     assert report["server"]["numpy"]["top1_agreement"] == 1.0
     assert report["server"]["numpy"]["max_abs_probability_difference"] < 1e-5
+    # A person's own categories are matched on embeddings made by either engine (own_categories).
+    assert max(report["embedding"].values()) < 1e-4

@@ -17,13 +17,13 @@ bp = Blueprint("api", __name__)
 
 def parse_prediction_request(payload):
     """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>, optional "canvas_size"},
-    optional "top_k".
+    optional "top_k" and "embedding".
 
-    Returns (stroke3, top_k); raises RequestError saying what is wrong.
+    Returns (stroke3, top_k, embedding); raises RequestError saying what is wrong.
     """
     if not isinstance(payload, dict):
         raise RequestError("the body must be a JSON object")
-    unknown = set(payload) - {"strokes", "drawing", "canvas_size", "top_k"}
+    unknown = set(payload) - {"strokes", "drawing", "canvas_size", "top_k", "embedding"}
     if unknown:
         raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
     if ("strokes" in payload) == ("drawing" in payload):
@@ -31,14 +31,17 @@ def parse_prediction_request(payload):
     top_k = payload.get("top_k", current_app.config["TOP_K"])
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= current_app.config["MAX_TOP_K"]:
         raise RequestError(f"'top_k' must be an integer from 1 to {current_app.config['MAX_TOP_K']}")
+    embedding = payload.get("embedding", False)
+    if not isinstance(embedding, bool):
+        raise RequestError("'embedding' must be true or false")
     canvas_size = payload.get("canvas_size")
     if canvas_size is not None and ("drawing" not in payload or not is_canvas_size(canvas_size)):
         raise RequestError(f"'canvas_size' goes with 'drawing' and is a number from 1 to {MAX_COORDINATE:g}")
     try:
         if "strokes" in payload:
-            return validate_stroke3(payload["strokes"]), top_k
+            return validate_stroke3(payload["strokes"]), top_k, embedding
         # Framed and simplified by the loaded model's own preprocessing, as the page does it.
-        return current_app.extensions["predictor"].stroke3(payload["drawing"], canvas_size), top_k
+        return current_app.extensions["predictor"].stroke3(payload["drawing"], canvas_size), top_k, embedding
     except DrawingError as error:
         raise RequestError(str(error)) from None
 
@@ -50,8 +53,8 @@ def is_canvas_size(value):
 def predict(payload):
     """Parse and predict; returns (body, status)."""
     try:
-        stroke3, top_k = parse_prediction_request(payload)
-        return current_app.extensions["predictor"].predict(stroke3, top_k), 200
+        stroke3, top_k, embedding = parse_prediction_request(payload)
+        return current_app.extensions["predictor"].predict(stroke3, top_k, embedding), 200
     except RequestError as error:
         return {"error": str(error)}, error.status
     except ModelUnavailable as error:

@@ -15,6 +15,8 @@ DEFAULTS = {
     # benchmarks/browser_inference.py (see README).
     "BROWSER_BACKENDS": ["wasm", "cpu", "webgl"],
     "DRAWING_STORAGE_KEY": "inkling.drawing.v1",  # where the drawing page keeps the drawing across reloads
+    # where the pages keep a person's own categories (/teach): names and example drawings, in their browser
+    "OWN_CATEGORIES_STORAGE_KEY": "inkling.own-categories.v1",
     "MAX_TOP_K": 20,
     # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.
     "COMPRESS_ALGORITHM": ["gzip"],

@@ -69,17 +69,21 @@ class Predictor:
             raise ModelUnavailable(self.error)
         return self.package.drawing_to_stroke3(drawing, canvas_size)
 
-    def predict(self, stroke3, top_k):
-        """Top-k guesses for one drawing in stroke-3; raises ModelUnavailable."""
+    def predict(self, stroke3, top_k, embedding=False):
+        """Top-k guesses for one drawing in stroke-3, and with `embedding` the drawing's embedding (see
+        model_training.own_categories); raises ModelUnavailable."""
         if not self.ready:
             raise ModelUnavailable(self.error)
         started = time.perf_counter()
         rows = self.package.model_input(stroke3)
-        probabilities = self._model.probabilities(rows)
+        probabilities, state = self._model.read(rows)
         best = np.argsort(-probabilities)[:top_k]
-        return {
+        answer = {
             "guesses": [{"label": self.labels[i], "probability": round(float(probabilities[i]), 6)} for i in best],
             "points": len(rows),
             "model_version": self.version,
             "ms": round((time.perf_counter() - started) * 1000, 2),
         }
+        if embedding:
+            answer["embedding"] = [round(float(v), 6) for v in state]
+        return answer

@@ -78,6 +78,12 @@ def openapi_document(config, labels):
                 "points (the page's frame); without it the drawing's own box stands for the canvas",
             },
             "top_k": {"type": "integer", "minimum": 1, "maximum": config["MAX_TOP_K"], "default": config["TOP_K"]},
+            "embedding": {
+                "type": "boolean",
+                "default": False,
+                "description": "also return the drawing's embedding, with which the page guesses a person's own "
+                "categories (their examples never leave the browser)",
+            },
         },
         "additionalProperties": False,
         "oneOf": [{"required": ["strokes"]}, {"required": ["drawing"]}],
@@ -97,6 +103,11 @@ def openapi_document(config, labels):
             "points": {"type": "integer", "description": "points the model read (after truncation)"},
             "model_version": {"type": "string"},
             "ms": {"type": "number", "description": "server-side inference time"},
+            "embedding": {
+                "type": "array",
+                "items": {"type": "number"},
+                "description": "when asked for: the model's last LSTM state after the last point",
+            },
         },
     }
 

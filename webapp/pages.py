@@ -1,6 +1,9 @@
-"""Pages for people: the drawing page, the model page, and the model's files (one package for both engines)."""
+"""Pages for people: the drawing page, teaching it a person's own categories, the model page, and the
+model's files (one package for both engines)."""
 
 from flask import Blueprint, current_app, render_template, send_from_directory
+
+from model_training.own_categories import THRESHOLD
 
 bp = Blueprint("pages", __name__)
 
@@ -8,7 +11,13 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     predictor = current_app.extensions["predictor"]
-    return render_template("index.html", model_error=predictor.error)
+    return render_template("index.html", model_error=predictor.error, own_threshold=THRESHOLD)
+
+
+@bp.get("/teach")
+def teach():
+    predictor = current_app.extensions["predictor"]
+    return render_template("teach.html", model_error=predictor.error, own_threshold=THRESHOLD)
 
 
 @bp.get("/model")

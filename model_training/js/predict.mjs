@@ -1,7 +1,7 @@
 // Runs the exported TF.js model in node for the parity checks: reads {model_dir, backend, sequences} JSON
 // from the file named in argv[2] (sequences: flat normalised rows), writes to the file argv[3], per
-// sequence, the layers model's probabilities at the last point and the incremental classifier's, fed the
-// first half then the whole.
+// sequence, the layers model's probabilities at the last point and the incremental classifier's (with its
+// embedding), fed the first half then the whole.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -29,6 +29,7 @@ const results = sequences.map((flat) => {
   });
   classifier.predict(rows.subarray(0, Math.ceil(n / 2) * 3));
   const step = classifier.predict(rows);
-  return { full, incremental: Array.from(step.probabilities), reused: step.reused };
+  return { full, incremental: Array.from(step.probabilities), embedding: Array.from(step.embedding),
+           reused: step.reused };
 });
 writeFileSync(process.argv[3], JSON.stringify({ results, tensors: tf.memory().numTensors }));

@@ -1,9 +1,11 @@
 // The drawing page: records strokes and shows live guesses through the one pipeline every page uses
 // (guesser.js): the browser engine (TF.js), or the server when the browser cannot run it or is told not to.
-import { DrawingPad } from "./canvas.js";
+import { DrawingPad, isDrawing } from "./canvas.js";
 import { Guesser } from "./guesser.js";
 import { renderGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
+import { merge } from "./own_categories.js";
+import { OwnCategories } from "./own_store.js";
 
 const root = document.querySelector(".draw-layout");
 const STORAGE_KEY = root.dataset.storageKey; // the server's DRAWING_STORAGE_KEY
@@ -14,6 +16,9 @@ const params = new URLSearchParams(location.search);
 
 let guesser = null; // once the model's description is loaded
 let engineProblem = ""; // why the browser cannot run the model, when it cannot
+const own = new OwnCategories(root.dataset.ownStorageKey); // the person's own categories (/teach)
+let ownPrototypes = []; // theirs with enough examples, as the model in use reads them
+const ownThreshold = Number(root.dataset.ownThreshold);
 
 const pad = new DrawingPad(canvas, (reason) => {
   if (reason !== "point") save();
@@ -36,8 +41,7 @@ function save() {
 function restore() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "[]");
-    const valid = Array.isArray(saved) && saved.every((s) => Array.isArray(s) && s.length === 3 &&
-      s.every((c) => Array.isArray(c) && c.length === s[0].length && c.every(Number.isFinite)) && s[0].length > 0);
+    const valid = isDrawing(saved);
     if (valid && saved.length) pad.load(saved);
   } catch {
     localStorage.removeItem(STORAGE_KEY);
@@ -49,8 +53,10 @@ function setStatus(text) {
 }
 
 // The person sees where the guessing happens; the cost of the last guess is under "What the model sees".
-function showResult({ guesses, engine, points, computed, ms }) {
-  showGuesses(guesses, engine, ms);
+function showResult({ guesses, embedding, engine, points, computed, ms }) {
+  const topK = Number(root.dataset.topK);
+  showGuesses(embedding && ownPrototypes.length ? merge(guesses, embedding, ownPrototypes, topK, ownThreshold) : guesses,
+    engine, ms);
   setStatus(readyText());
   setHint(points ? "" : "Start drawing: Inkling's guesses appear here, best first.");
   document.getElementById("timing").textContent = !points ? ""
@@ -78,7 +84,7 @@ function showGuesses(guesses, engineName, ms) {
 function showTopGuess() {
   const best = document.querySelector("#guesses li[data-label]");
   document.getElementById("top-guess").textContent = best
-    ? `Looks like: ${best.dataset.label} (${Math.round(best.dataset.probability * 100)}%)` : "";
+    ? `Looks like: ${best.querySelector(".label").textContent} (${best.querySelector(".percent").textContent})` : "";
 }
 
 function showModelInput() {
@@ -115,6 +121,20 @@ serverToggle.addEventListener("change", () => {
   guesser.update(pad.strokes, pad.frame);
 });
 
+// The person's own categories as the model in use reads them; the server, when it guesses, sends each
+// drawing's embedding along so they can be matched here.
+async function readOwnCategories() {
+  own.categories = own.read();
+  try {
+    ownPrototypes = await own.prototypes(guesser);
+  } catch (error) {
+    ownPrototypes = [];
+    setStatus(`Your own categories cannot be read just now (${error.message}).`);
+  }
+  guesser.withEmbedding = ownPrototypes.length > 0;
+  root.dataset.ownCategories = String(ownPrototypes.length); // read by the tests
+}
+
 async function start() {
   restore();
   if (params.get("engine") === "server") serverToggle.checked = true;
@@ -144,6 +164,10 @@ async function start() {
     serverToggle.checked = true;
     serverToggle.disabled = true;
   }
+  await readOwnCategories();
+  window.addEventListener("storage", (event) => { // taught in another tab
+    if (event.key === own.storageKey) readOwnCategories().then(() => guesser.update(pad.strokes, pad.frame));
+  });
   setStatus(readyText());
   root.dataset.ready = "true";
   root.dataset.readyMs = performance.now().toFixed(0); // read by benchmarks/browser_inference.py

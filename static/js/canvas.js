@@ -1,6 +1,13 @@
 // The drawing surface: Pointer Events (mouse, pen, touch), crisp on high-DPI screens, and a record of
 // every point in the Quick, Draw! raw format: per stroke [xs, ys, ts], ts in ms since the first point.
 
+// Whether `strokes` is a drawing in that format: a list of strokes, each [xs, ys, ts] of equal, non-zero
+// lengths of finite numbers. For drawings read back from storage or a file.
+export function isDrawing(strokes) {
+  return Array.isArray(strokes) && strokes.every((s) => Array.isArray(s) && s.length === 3 && s[0].length > 0 &&
+    s.every((c) => Array.isArray(c) && c.length === s[0].length && c.every(Number.isFinite)));
+}
+
 export class DrawingPad {
   constructor(canvas, onChange) {
     this.canvas = canvas;

@@ -7,13 +7,14 @@
 // runs at most once per animation frame, with the newest drawing. On the server one request is in flight
 // at a time, and the newest drawing goes when it answers, so a slow server is never queued up.
 import { topGuesses } from "./guesses.js";
-import { FramedDrawing, frameOf, normalize } from "./strokes.js";
+import { FramedDrawing, drawingToStroke3, frameOf, normalize } from "./strokes.js";
 
 export class Guesser {
   // metadata: the model's checked metadata.json; engine: the browser engine or null; onResult(result) gets
-  // {guesses, engine: "browser" | "server" | "", points, computed, ms}; onError(message) a failed request.
-  constructor({ metadata, engine, topK, predictUrl, onResult, onError = () => {} }) {
-    Object.assign(this, { metadata, engine, topK, predictUrl, onResult, onError });
+  // {guesses, embedding, engine: "browser" | "server" | "", points, computed, ms}; onError(message) a failed
+  // request. withEmbedding: the server sends the drawing's embedding too (the page has own categories).
+  constructor({ metadata, engine, topK, predictUrl, onResult, onError = () => {}, withEmbedding = false }) {
+    Object.assign(this, { metadata, engine, topK, predictUrl, onResult, onError, withEmbedding });
     this.serverMode = !engine;
     this.pending = null; // the newest drawing not yet guessed
     this.frame = false; // an update is scheduled for the next animation frame
@@ -57,10 +58,31 @@ export class Guesser {
   // The browser engine's guesses for `rows`, at once (no pacing).
   guessInBrowser(rows) {
     const started = performance.now();
-    const { probabilities, computed } = this.engine.classifier.predict(rows);
+    const { probabilities, embedding, computed } = this.engine.classifier.predict(rows);
     const ms = performance.now() - started;
-    return { guesses: topGuesses(probabilities, this.metadata.labels, this.topK), engine: "browser",
+    return { guesses: topGuesses(probabilities, this.metadata.labels, this.topK), embedding, engine: "browser",
              points: rows.length / 3, computed, ms };
+  }
+
+  // The embedding of a finished drawing (`strokes` in `frame`), from whichever engine guesses: for an own
+  // category's examples. Throws when the server cannot answer.
+  async embed(strokes, frame) {
+    const params = this.metadata.preprocessing;
+    const stroke3 = drawingToStroke3(strokes, params, frameOf(frame, params));
+    if (!this.onServer) return this.engine.classifier.predict(normalize(stroke3, params)).embedding;
+    const body = await this.post({ strokes: stroke3, top_k: 1, embedding: true });
+    return Float32Array.from(body.embedding);
+  }
+
+  async post(request) {
+    const response = await fetch(this.predictUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+    return body;
   }
 
   // Ask for guesses for the drawing `strokes` in `frame` (see modelInput), paced (see above).
@@ -80,7 +102,7 @@ export class Guesser {
     this.pending = null;
     if (!stroke3.length) {
       this.engine?.classifier.reset();
-      this.onResult({ guesses: [], engine: "", points: 0, computed: 0, ms: 0 });
+      this.onResult({ guesses: [], embedding: null, engine: "", points: 0, computed: 0, ms: 0 });
     } else if (this.onServer) {
       this.ask(stroke3);
     } else {
@@ -93,16 +115,10 @@ export class Guesser {
     const started = performance.now();
     const generation = this.generation;
     try {
-      const response = await fetch(this.predictUrl, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ strokes: stroke3, top_k: this.topK }),
-      });
-      const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+      const body = await this.post({ strokes: stroke3, top_k: this.topK, embedding: this.withEmbedding });
       if (generation !== this.generation) return; // the pad was cleared or a new round began meanwhile
-      this.onResult({ guesses: body.guesses, engine: "server", points: body.points, computed: body.points,
-                      ms: performance.now() - started });
+      this.onResult({ guesses: body.guesses, embedding: body.embedding ? Float32Array.from(body.embedding) : null,
+                      engine: "server", points: body.points, computed: body.points, ms: performance.now() - started });
     } catch (error) {
       this.onError(error.message === "Failed to fetch" ? "the server cannot be reached" : error.message);
     } finally {

@@ -60,7 +60,8 @@ export class IncrementalClassifier {
   }
 
   // Probabilities after the last row of `rows` (Float32Array of n * 3 normalised values).
-  // Returns {probabilities: Float32Array, reused: points taken from the cache, computed: new points}.
+  // Returns {probabilities: Float32Array, embedding: the last LSTM layer's state there (own_categories.js),
+  // reused: points taken from the cache, computed: new points}.
   predict(rows) {
     const n = rows.length / 3;
     if (n === 0) throw new Error("no points to classify");
@@ -71,7 +72,8 @@ export class IncrementalClassifier {
     this.truncate(reused);
     if (n > reused) this.advance(rows.subarray(reused * 3));
     this.rows = rows.slice(0, n * 3);
-    return { probabilities: this.classify(this.lastLayerStates().at(-1), 1), reused, computed: n - reused };
+    const embedding = this.lastLayerStates().at(-1);
+    return { probabilities: this.classify(embedding, 1), embedding, reused, computed: n - reused };
   }
 
   // Probabilities after every point seen so far, one array per point: the sequence-to-sequence reading.

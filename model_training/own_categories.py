@@ -1,0 +1,55 @@
+"""A person's own categories beside the model's 345, learned from a few drawings with no training.
+
+The model's last LSTM layer summarises the drawing so far in its state; the output layer reads nothing
+else, so drawings the model tells apart lie apart in that state. A drawing's embedding is that state at its
+last point, scaled to length 1. An own category is the mean of its examples' embeddings, scaled to length 1
+(its prototype). A drawing's similarity to it is the cosine: 1 for the same direction, 0 for unrelated.
+
+Merging with the model's guesses: an own category is proposed only when the drawing's similarity to it
+reaches THRESHOLD, and then ahead of the model's guesses (the person taught it on purpose), most similar
+first. Below the threshold it is not shown, so an own category never displaces a right guess of the model
+unless the drawing really is close to it. benchmarks/own_categories.py measures both sides of that choice
+(how often a taught category is proposed for its own drawings, how often it displaces a right built-in
+guess) and chose THRESHOLD. static/js/own_categories.js is the same algorithm; a parity test keeps them equal.
+"""
+
+import numpy as np
+
+# Cosine similarity from which an own category is proposed (benchmarks/own_categories.py, on validation).
+THRESHOLD = 0.8
+
+
+def unit(vector):
+    """`vector` scaled to length 1 (a zero vector stays zero), float32."""
+    vector = np.asarray(vector, dtype=np.float64)
+    norm = float(np.sqrt(vector @ vector))
+    return (vector / norm if norm > 0 else vector).astype(np.float32)
+
+
+def prototype(embeddings):
+    """An own category from its examples' embeddings: the mean of their unit vectors, as a unit vector."""
+    return unit(np.mean([unit(e) for e in embeddings], axis=0, dtype=np.float64))
+
+
+def similarities(embedding, prototypes):
+    """The cosine similarity of a drawing's embedding to each prototype, in order."""
+    if not len(prototypes):
+        return np.zeros(0, dtype=np.float32)
+    products = np.asarray(prototypes, dtype=np.float32).astype(np.float64) @ unit(embedding).astype(np.float64)
+    return products.astype(np.float32)
+
+
+def merge(guesses, embedding, own, top_k, threshold=THRESHOLD):
+    """The guesses to show: the own categories (`own`: {name: prototype}) whose similarity reaches
+    `threshold`, most similar first, as {"label", "similarity", "own": True}; then the model's `guesses`
+    ([{"label", "probability"}], best first); `top_k` in all."""
+    names = list(own)
+    scores = similarities(embedding, [own[n] for n in names])
+    # Most similar first; equal similarities keep the order the person made them in.
+    order = sorted(range(len(names)), key=lambda k: -scores[k])
+    proposed = [
+        {"label": names[k], "similarity": round(float(scores[k]), 6), "own": True}
+        for k in order
+        if scores[k] >= threshold
+    ]
+    return (proposed + list(guesses))[:top_k]
