@@ -102,7 +102,7 @@ def _typed(name, hint, value):
         return float(value)
     if hint is int and _is_number(value) and float(value).is_integer():
         return int(value)
-    if hint in (bool, dict) and isinstance(value, hint):
+    if hint in (bool, dict, str) and isinstance(value, hint):
         return value
     if isinstance(hint, types.UnionType) and (value is None or isinstance(value, str)):  # str | None
         return value

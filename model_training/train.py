@@ -321,15 +321,35 @@ def learning_rate(step, run):
 
 
 def make_strategy(name):
-    """Replicas each take batch_size / replicas drawings of every batch (the dataset is split by
-    experimental_distribute_dataset) and the loss is divided by the global batch, so a step's gradient, and
-    the learning rate that suits it, are those of one device with the same global batch."""
+    """Replicas each take batch_size / replicas drawings of every batch (replica_shares) and the loss is
+    divided by the global batch, so a step's gradient, and the learning rate that suits it, are those of one
+    device with the same global batch: no scaling of the learning rate with the number of devices.
+    multiworker reads the cluster from TF_CONFIG and must be made before any other TensorFlow operation."""
     if name == "mirrored":
         gpus = tf.config.list_logical_devices("GPU")
         return tf.distribute.MirroredStrategy([d.name for d in gpus or tf.config.list_logical_devices("CPU")])
     if name == "multiworker":
         return tf.distribute.MultiWorkerMirroredStrategy()  # reads TF_CONFIG
     return tf.distribute.get_strategy()
+
+
+def replica_shares(dataset, replicas):
+    """The input function for strategy.distribute_datasets_from_function. Every worker reads the same
+    deterministic stream of global batches (batches) and gives each of its replicas its share, rows k, k + R,
+    k + 2R, ... of every batch to replica k of R: a step sees exactly the global batch one device would, with
+    any number of devices and workers, and a resumed run the same data. (Sharding by batch instead, as
+    tf.data's auto-sharding does, would give each worker different batches and a larger effective batch.)"""
+
+    def for_worker(context):
+        local = replicas // context.num_input_pipelines
+        first = context.input_pipeline_id * local
+
+        def shares(*batch):
+            return tf.data.Dataset.range(local).map(lambda j: tuple(t[first + j :: replicas] for t in batch))
+
+        return dataset.flat_map(shares)
+
+    return for_worker
 
 
 def main(argv=None):
@@ -341,6 +361,7 @@ def main(argv=None):
     if args.cpu_devices > 1:
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * args.cpu_devices)
+    strategy = make_strategy(args.distribute)
     args.out.mkdir(parents=True, exist_ok=True)
 
     saved_dataset = None
@@ -388,7 +409,7 @@ def main(argv=None):
         flush=True,
     )
 
-    strategy = make_strategy(args.distribute)
+    print(f"training on {strategy.num_replicas_in_sync} replica(s) ({type(strategy).__name__})", flush=True)
     tf.keras.utils.set_random_seed(run.seed)  # after the strategy, which draws random numbers of its own
     with strategy.scope():
         model = build_model(len(CATEGORIES), run.model)
@@ -432,7 +453,7 @@ def main(argv=None):
     )
     dataset = dataset.map(lambda x, y, w: (x, y, w, teacher_log_probabilities(teacher, x, w, run)))
     dataset = dataset.prefetch(4)
-    stream = iter(strategy.experimental_distribute_dataset(dataset))
+    stream = iter(strategy.distribute_datasets_from_function(replica_shares(dataset, strategy.num_replicas_in_sync)))
     best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []

@@ -3,7 +3,8 @@ CDP touch events."""
 
 
 def screen_strokes(page, drawing, canvas="#pad"):
-    """The drawing's strokes scaled into the canvas, in page coordinates."""
+    """The drawing's strokes scaled into the canvas, in page coordinates (scrolled into view first)."""
+    page.locator(canvas).scroll_into_view_if_needed()
     box = page.locator(canvas).bounding_box()
     xs = [x for s in drawing for x in s[0]]
     ys = [y for s in drawing for y in s[1]]
@@ -15,9 +16,9 @@ def screen_strokes(page, drawing, canvas="#pad"):
     ]
 
 
-def draw_with_mouse(page, drawing, stop=lambda: False):
+def draw_with_mouse(page, drawing, stop=lambda: False, canvas="#pad"):
     """Each stroke with the mouse; `stop()`, asked after each stroke, ends the drawing early."""
-    for stroke in screen_strokes(page, drawing):
+    for stroke in screen_strokes(page, drawing, canvas):
         page.mouse.move(*stroke[0])
         page.mouse.down()
         for point in stroke[1:]:

@@ -191,22 +191,7 @@ def test_a_model_description_the_page_cannot_use_is_refused_and_named(browser, t
 
 
 def draw_on_learn_pad(page, drawing):
-    pad = page.locator("[data-live-pad] canvas")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    xs = [x for s in drawing for x in s[0]]
-    ys = [y for s in drawing for y in s[1]]
-    scale = box["width"] * 0.8 / max(max(xs) - min(xs), max(ys) - min(ys))
-    for stroke in drawing:
-        points = [
-            (box["x"] + 10 + (x - min(xs)) * scale, box["y"] + 10 + (y - min(ys)) * scale)
-            for x, y in zip(stroke[0], stroke[1])
-        ]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point)
-        page.mouse.up()
+    draw_with_mouse(page, drawing, canvas="[data-live-pad] canvas")
 
 
 def test_learn_pages_live_shape_and_gates(page, server, cat):

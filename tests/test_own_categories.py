@@ -170,6 +170,14 @@ def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exporte
         assert guesses(page)[0] == "my spiral"
         assert "my spiral (yours)" in page.inner_text("#top-guess")
 
+        if engine == "browser":  # the learn page follows the likeness while one draws (browser engine only)
+            page.goto(f"{url}/learn/state-as-representation")
+            page.wait_for_selector("[data-live-pad][data-ready=true]", timeout=60000)
+            draw_with_mouse(page, spiral(0.05, 0.5), canvas="[data-live-pad] canvas")
+            page.wait_for_selector("[data-likeness] li:has-text('my spiral')")
+            assert "(proposed)" in page.inner_text("[data-likeness]")
+            assert page.locator("[data-widget=likeness] polyline").count() == 1
+
         # Exported, deleted, imported back.
         page.goto(f"{url}/teach")
         page.wait_for_selector("#teach[data-ready=true]", timeout=60000)

@@ -2,10 +2,15 @@
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
+from model_training.config import PROJECT_ROOT
 from tests.conftest import run_module
+from tests.live_server import free_port
 
 
 @pytest.fixture(scope="module")
@@ -266,24 +271,77 @@ def test_a_drawing_is_replayed_as_the_page_receives_it():
     assert early["median_ms_to_first_right_guess"] == 700 and early["median_fraction_to_first_right_guess"] == 1.0
 
 
-def test_mirrored_training_on_two_cpu_devices_matches_one_device_and_resumes(quickdraw_dir, tmp_path):
+@pytest.fixture(scope="module")
+def one_device_run(quickdraw_dir, tmp_path_factory):
+    """A --quick run on one device, paused at step 30 and resumed to 50: the reference for the distributed
+    runs below. Returns the command's common flags and the loss it reports over steps 31 to 50."""
+    scratch = tmp_path_factory.mktemp("distributed")
+    common = ["--quick", "--no-teacher", "--steps", "50", "--eval-every", "50", "--source", quickdraw_dir]
+    common += ["--data-dir", scratch / "tfds"]
+    paused_and_resumed(common, scratch / "one")
+    return common, resumed_loss(scratch / "one")
+
+
+def paused_and_resumed(command, out):
+    """Runs `command` paused at step 30, then again to its end; checks that the second run resumed."""
+    first = run_module("model_training.train", *command, "--pause-at", "30", "--out", out)
+    resumed = run_module("model_training.train", *command, "--out", out)
+    assert "paused at step 30 of 50" in first and "resumed from" in resumed and "trained 20 steps" in resumed
+    return resumed
+
+
+def resumed_loss(out):
+    """The mean training loss over the steps after the pause (the history's entry at step 50)."""
+    return json.loads((out / "history.json").read_text())["train"][0]["loss"]
+
+
+def test_mirrored_training_on_two_cpu_devices_matches_one_device_and_resumes(one_device_run, tmp_path):
     """--distribute mirrored, run here on two logical CPU devices: each replica takes half of every batch,
     the loss is divided by the global batch, so the run follows the one-device run with the same batches."""
     from model_training.model_package import ModelPackage
 
-    common = ["--quick", "--no-teacher", "--steps", "50", "--eval-every", "50", "--source", quickdraw_dir]
-    common += ["--data-dir", tmp_path / "tfds"]
-    mirrored = ["--cpu-devices", "2", "--distribute", "mirrored"]
-    run_module("model_training.train", *common, "--out", tmp_path / "one")
-    run_module("model_training.train", *common, *mirrored, "--out", tmp_path / "two")
+    common, one_device_loss = one_device_run
+    resumed = paused_and_resumed([*common, "--cpu-devices", "2", "--distribute", "mirrored"], tmp_path / "two")
+    assert "training on 2 replica(s)" in resumed
+    assert resumed_loss(tmp_path / "two") == pytest.approx(one_device_loss, rel=1e-4)
+    run_module("model_training.export", "--run", tmp_path / "two", "--out", tmp_path / "model")
+    assert ModelPackage.from_pretrained(tmp_path / "model").engine().classes == 345
 
-    def mean_loss(run):  # over the first 50 steps
-        return json.loads((tmp_path / run / "history.json").read_text())["train"][0]["loss"]
 
-    assert mean_loss("two") == pytest.approx(mean_loss("one"), rel=1e-3)
+def run_workers(command, outs):
+    """`python -m model_training.train` as one worker per folder of `outs`, each in a process of its own,
+    joined into one cluster through TF_CONFIG on 127.0.0.1; returns each worker's output."""
+    cluster = {"worker": [f"127.0.0.1:{free_port()}" for _ in outs]}
+    workers = []
+    for index, out in enumerate(outs):
+        env = {**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})}
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "model_training.train", *map(str, command), "--out", str(out)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    outputs = [worker.communicate(timeout=600)[0] for worker in workers]
+    assert [w.returncode for w in workers] == [0] * len(workers), outputs[0][-3000:]
+    return outputs
 
-    first = run_module("model_training.train", *common, *mirrored, "--pause-at", "30", "--out", tmp_path / "paused")
-    resumed = run_module("model_training.train", *common, *mirrored, "--out", tmp_path / "paused")
-    assert "paused at step 30 of 50" in first and "resumed from" in resumed and "trained 20 steps" in resumed
-    run_module("model_training.export", "--run", tmp_path / "paused", "--out", tmp_path / "model")
+
+def test_multiworker_training_in_two_processes_matches_one_device_and_resumes(one_device_run, tmp_path):
+    """--distribute multiworker with two local worker processes: every worker reads the same global batches
+    and trains on its half; each keeps its own checkpoints (its own --out), the first worker's is the run."""
+    from model_training.model_package import ModelPackage
+
+    common, one_device_loss = one_device_run
+    command = [*common, "--distribute", "multiworker"]
+    outs = [tmp_path / "worker0", tmp_path / "worker1"]
+    first = run_workers([*command, "--pause-at", "30"], outs)
+    resumed = run_workers(command, outs)
+    assert all("training on 2 replica(s)" in output for output in first)
+    assert all("resumed from" in output and "trained 20 steps" in output for output in resumed)
+    assert resumed_loss(outs[0]) == pytest.approx(one_device_loss, rel=1e-4)
+    run_module("model_training.export", "--run", outs[0], "--out", tmp_path / "model")
     assert ModelPackage.from_pretrained(tmp_path / "model").engine().classes == 345

@@ -1,4 +1,5 @@
-"""The learn pages: nine questions on RNNs, each answered with Inkling as the worked example."""
+"""The learn pages: nine questions on RNNs from the book's exercises and one on Inkling's own categories, each
+answered with Inkling as the worked example."""
 
 import ast
 
@@ -6,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
 
 from model_training.config import PROJECT_ROOT
+from model_training.own_categories import THRESHOLD
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -46,6 +48,12 @@ QUESTIONS = [
         "sketchrnn-classifier",
         "A classifier for the SketchRNN dataset",
         "Train a classification model for the SketchRNN dataset, available in TensorFlow Datasets.",
+    ),
+    (
+        "state-as-representation",
+        "The state as a representation",
+        "Why can a recurrent network's state serve as a representation of what it has read, good enough to learn "
+        "a new category from three examples?",
     ),
 ]
 PAGES = [
@@ -111,5 +119,6 @@ def page(slug):
                 layers=predictor.layers,
                 # The plots belong to the model they were drawn for: listed in its metrics, or none.
                 has_curves="training_curves.png" in (predictor.metrics or {}).get("plots", []),
+                own_threshold=THRESHOLD,
             )
     abort(404)

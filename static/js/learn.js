@@ -4,6 +4,8 @@
 import { DrawingPad } from "./canvas.js";
 import { Guesser } from "./guesser.js";
 import { loadModel } from "./model_client.js";
+import { similarities } from "./own_categories.js";
+import { OwnCategories } from "./own_store.js";
 
 let guesserPromise = null;
 
@@ -56,6 +58,34 @@ const render = {
     }));
     element.querySelector("[data-final]").textContent = top(perPoint[n - 1]);
   },
+  // The cosine of the state after each point to each of the person's own categories (own_categories.js).
+  likeness(element, { states, own }) {
+    const svg = element.querySelector("svg");
+    const width = 600, height = 200;
+    const threshold = Number(element.dataset.ownThreshold);
+    const line = svg.querySelector("[data-threshold]");
+    line.setAttribute("y1", height - threshold * height);
+    line.setAttribute("y2", height - threshold * height);
+    svg.querySelectorAll("polyline").forEach((p) => p.remove());
+    const perPoint = states.map((state) => similarities(state, own.map((c) => c.prototype)));
+    own.forEach((category, k) => {
+      const points = perPoint.map((s, t) => `${(t / Math.max(1, states.length - 1)) * width},${height - Math.max(0, s[k]) * height}`);
+      const polyline = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+      polyline.setAttribute("points", points.join(" "));
+      polyline.setAttribute("class", `likeness-${k % 4}`);
+      svg.append(polyline);
+    });
+    const last = perPoint.at(-1) ?? [];
+    element.querySelector("[data-likeness]").replaceChildren(...own.map((category, k) => {
+      const item = document.createElement("li");
+      item.className = `likeness-${k % 4}`;
+      item.textContent = `${category.name}: ${last[k].toFixed(2)}${last[k] >= threshold ? " (proposed)" : ""}`;
+      return item;
+    }));
+    element.querySelector("[data-own-summary]").textContent = own.length
+      ? `Cosine of your drawing's state to each of your things after each of its ${states.length} points; the grey line is the threshold (${threshold}).`
+      : element.querySelector("[data-own-summary]").textContent;
+  },
   gates(element, { trace }) {
     const svg = element.querySelector("svg");
     const width = 600, height = 200;
@@ -75,6 +105,7 @@ function setUp(root) {
   const pad = new DrawingPad(root.querySelector("canvas"), () => update());
   root.querySelector("[data-clear]").addEventListener("click", () => pad.clear());
   let guesser = null;
+  let own = []; // the person's own categories, for the likeness widget
 
   function update() {
     if (!guesser) return;
@@ -88,13 +119,17 @@ function setUp(root) {
       metadata: guesser.metadata,
       get perPoint() { return classifier.perPoint(); },
       get trace() { return classifier.gateTrace(); },
+      get states() { return classifier.lastLayerStates(); },
+      own,
     };
     for (const widget of widgets) render[widget.dataset.widget](widget, facts);
     root.dataset.drawnPoints = facts.n;
   }
 
-  guesserFor(root).then((loaded) => {
+  guesserFor(root).then(async (loaded) => {
     guesser = loaded;
+    const likeness = document.querySelector("[data-widget=likeness]");
+    if (likeness) own = await new OwnCategories(likeness.dataset.ownStorageKey).prototypes(guesser);
     status.textContent = `Model ready (TF.js, ${guesser.engine.backend}). Draw in the box.`;
     root.dataset.ready = "true";
     update();
