@@ -3,8 +3,8 @@
     python -m benchmarks.lighthouse
 
 Serves the app with gunicorn on 127.0.0.1 and runs Lighthouse (npm `lighthouse`, pinned in package.json)
-with Debian's Chromium (CHROME_PATH) on the drawing page, the game, the model page, the learn index and one
-learn question, with Lighthouse's desktop preset and its default mobile emulation. Prints a table of the
+with Debian's Chromium (CHROME_PATH) on the drawing page, the teach page, the game, the model page, the learn
+index and one learn question, with Lighthouse's desktop preset and its default mobile emulation. Prints a table of the
 performance, accessibility, best-practices and SEO scores and writes benchmarks/results/lighthouse.json.
 """
 
@@ -21,7 +21,7 @@ from model_training.config import PROJECT_ROOT
 from tests.live_server import CHROMIUM, live_server
 
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
-PAGES = ("/", "/play", "/model", "/learn", "/learn/lstm-cell")
+PAGES = ("/", "/teach", "/play", "/model", "/learn", "/learn/lstm-cell")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 

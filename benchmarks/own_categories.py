@@ -11,8 +11,9 @@ make it (the numpy engine); drawings are the dataset's real ones, read as the pa
   With --unseen-model-dir (a model trained with `--leave-out`), the same on the categories it never saw.
 - The threshold: a person with five own categories (three drawings each, from the left-out categories)
   draws. Per threshold: how often one of their own drawings is proposed first as its category ("proposed"),
-  how often a drawing the model guesses right is displaced by an own category ("displaced"). The shipped
-  THRESHOLD is the lowest on the validation split that displaces at most DISPLACED_AT_MOST of right guesses.
+  how often a drawing the model guesses right is displaced by an own category ("displaced"). Printed per
+  model: the lowest threshold on the validation split that displaces at most DISPLACED_AT_MOST of right
+  guesses, from which the shipped THRESHOLD was chosen (model_training/own_categories.py says how).
 
 Prints the tables and writes benchmarks/results/own_categories.json.
 """

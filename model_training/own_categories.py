@@ -15,8 +15,12 @@ guess) and chose THRESHOLD. static/js/own_categories.js is the same algorithm; a
 
 import numpy as np
 
-# Cosine similarity from which an own category is proposed (benchmarks/own_categories.py, on validation).
-THRESHOLD = 0.8
+# Cosine similarity from which an own category is proposed. benchmarks/own_categories.py, on the validation
+# split: the lowest threshold that displaces at most 2% of the model's right guesses is 0.575 for the shipped
+# model and 0.625 for a model that never saw the taught categories (a person's things are new to it); 0.6
+# lies between. On the test split it displaces 1.2% (1.9%) and proposes a taught thing first for 45% (23%)
+# of its drawings, from three examples.
+THRESHOLD = 0.6
 
 
 def unit(vector):

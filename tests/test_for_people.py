@@ -40,7 +40,8 @@ def server():
 
 
 def page_paths(url, browser):
-    """Every page a person can reach: the drawing page, the game, the model page, the learn index and each question."""
+    """Every page a person can reach: the drawing page, teaching it, the game, the model page, the learn index and
+    each question."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{url}/learn")
@@ -48,8 +49,15 @@ def page_paths(url, browser):
         "main a[href^='/learn/']", "links => links.map((a) => a.getAttribute('href'))"
     )
     context.close()
-    assert len(set(questions)) == 9
-    return ["/", "/play", "/model", "/learn", *sorted(set(questions))]
+    assert len(set(questions)) == 10
+    return ["/", "/teach", "/play", "/model", "/learn", *sorted(set(questions))]
+
+
+def with_an_own_category(context):
+    """The person has taught Inkling one thing (three circles), so the pages show what they show then."""
+    own = [{"name": "my circle", "examples": [{"strokes": CIRCLE, "frame": {"x": 0, "y": 0, "size": 400}}] * 3}]
+    context.add_init_script(f"localStorage.setItem('inkling.own-categories.v1', {json.dumps(json.dumps(own))})")
+    return context
 
 
 def open_ready(page, url):
@@ -96,7 +104,7 @@ def game_states(page, url, draw):
 
 
 def test_on_a_phone_nothing_scrolls_sideways_and_every_control_takes_a_finger(browser, server):
-    context = browser.new_context(**PHONE)
+    context = with_an_own_category(browser.new_context(**PHONE))
     page = context.new_page()
     for path in page_paths(server, browser):
         open_ready(page, server + path)
@@ -138,7 +146,7 @@ def test_at_1280x800_the_status_and_the_controls_are_on_the_first_screen(browser
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_axe_finds_no_violations_on_any_page_or_game_state(browser, server, device):
     # axe is put into the page as a script; the page's CSP would refuse it, so the test context bypasses it.
-    context = browser.new_context(bypass_csp=True, **(PHONE if device == "phone" else DESKTOP))
+    context = with_an_own_category(browser.new_context(bypass_csp=True, **(PHONE if device == "phone" else DESKTOP)))
     page = context.new_page()
     for path in page_paths(server, browser):
         open_ready(page, server + path)
