@@ -40,7 +40,13 @@ def scores(url, device):
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
             *(["--preset=desktop"] if device == "desktop" else []),
         ]
-        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+        # Lighthouse sometimes loses the page load's trace (NO_NAVSTART) in headless Chromium: one more try.
+        for attempt in (1, 2):
+            finished = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+            if finished.returncode == 0:
+                break
+            if attempt == 2:
+                raise SystemExit(f"error: Lighthouse failed twice on {url} ({device})")
         categories = json.loads(report.read_text())["categories"]
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 
