@@ -60,9 +60,8 @@ def score(by_fraction, labels, log_share, tau, groups):
 def print_table(split, results):
     print(f"{split}: top-1 by drawing / by category, at 25/50/75/100% of the points; then per group, whole drawing")
     for r in results:
-        fractions = "  ".join(
-            f"{r['top1_by_fraction'][f]:.3f}/{r['per_category_by_fraction'][f]:.3f}" for f in ("0.25", "0.5", "0.75", "1.0")
-        )
+        by_drawing, by_category = r["top1_by_fraction"], r["per_category_by_fraction"]
+        fractions = "  ".join(f"{by_drawing[f]:.3f}/{by_category[f]:.3f}" for f in ("0.25", "0.5", "0.75", "1.0"))
         groups = "  ".join(f"{g['top1']:.3f}/{g['per_category']:.3f}" for g in list(r["groups"].values())[1:])
         print(f"  tau {r['tau']:<5} {fractions}   top-3 {r['top3']:.3f}   groups {groups}")
 
