@@ -44,10 +44,6 @@ class RunConfig:
     no_augment: bool = False
     # smallest size augmentation draws a drawing at, as a share of the frame (the canvas on the page)
     min_size: float = 0.4
-    # new drawings of a category for the teacher to label (train.augment); off in the shipped recipe, being
-    # measured (docs/experiments.md)
-    stroke_mix: float = 0.0  # share whose later strokes come from another drawing of the category
-    stroke_moves: float = 0.0  # share whose strokes are each turned, scaled and shifted a little
     # categories the model never sees (comma-separated): their drawings leave training and validation, so a
     # model can be measured on categories it does not know (benchmarks/own_categories.py)
     leave_out: str = ""

@@ -18,9 +18,7 @@ Choices, each measured on the real validation drawings (see README, "Training ch
 - balanced sampling: each category's share grows with the square root of its drawings, and real
   drawings are drawn --real-boost times as often as synthetic ones of their category;
 - augmentation: a stroke dropped, then the whole rotated, jittered and drawn at a random size in the frame
-  (the page frames a drawing by its canvas, so a drawing's size there is the person's); optionally (--stroke-mix,
-  --stroke-moves, off by default and being measured) new drawings of a category: strokes moved one by
-  one, or taken from another drawing of the same category;
+  (the page frames a drawing by its canvas, so a drawing's size there is the person's);
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
   output on the very (augmented) drawing the student sees, so the target is honest for the new drawing.
   The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
@@ -75,8 +73,6 @@ def parse_args(argv):
         float,
         "share of the loss on the last point; the rest is spread over every point (1: last only)",
     )
-    add_setting(parser, "stroke_mix", float, "share of drawings whose later strokes come from another of its category")
-    add_setting(parser, "stroke_moves", float, "share of drawings whose strokes are each moved a little")
     add_setting(parser, "leave_out", str, "comma-separated categories left out of training and validation")
     parser.add_argument("--checkpoint-minutes", type=float, default=3.0)
     parser.add_argument(
@@ -134,53 +130,9 @@ def sampling_weights(labels, synthetic, category_power, real_boost):
     return probabilities / probabilities.sum()
 
 
-def split_strokes(sequence):
-    """Stroke-3 -> a list of (n_i, 2) arrays of absolute points, one per stroke."""
-    points = np.cumsum(sequence[:, :2], axis=0)
-    ends = np.flatnonzero(sequence[:, 2] == 1) + 1
-    return np.split(points, ends[ends < len(points)])
-
-
-def join_strokes(strokes):
-    """The inverse of split_strokes: absolute strokes -> stroke-3, the first offset from the origin."""
-    points = np.concatenate(strokes)
-    s = np.zeros((len(points), 3), dtype=np.float32)
-    s[:, :2] = np.diff(points, axis=0, prepend=np.zeros((1, 2), points.dtype))
-    s[np.cumsum([len(stroke) for stroke in strokes]) - 1, 2] = 1
-    return s
-
-
-def mix_strokes(strokes, partner, rng):
-    """A new drawing of the category: the first strokes of one drawing, the rest from another drawing of the
-    same category, each where it was (both are simplified drawings in the same 0..255 frame). Its target is
-    the teacher's view of this very picture, so the label is honest for the new input."""
-    if len(strokes) < 2 or len(partner) < 2:
-        return strokes
-    kept = int(rng.integers(1, len(strokes)))
-    taken = min(len(partner) - 1, max(1, round(kept / len(strokes) * len(partner))))
-    return strokes[:kept] + partner[taken:]
-
-
-def move_strokes(strokes, rng):
-    """Each stroke turned, scaled and shifted a little about its own centre: the parts of a drawing are placed
-    and sized differently by every person, which a few dozen drawings of a category do not show."""
-    moved = []
-    for stroke in strokes:
-        angle = rng.normal(0.0, 0.12)
-        scale = rng.uniform(0.85, 1.15)
-        cos, sin = math.cos(angle), math.sin(angle)
-        matrix = np.array([[cos, -sin], [sin, cos]], dtype=np.float32) * np.float32(scale)
-        centre = stroke.mean(axis=0)
-        shift = rng.normal(0.0, 6.0, size=2).astype(np.float32)
-        moved.append((stroke - centre) @ matrix.T + centre + shift)
-    return moved
-
-
-def augment(sequence, partner, rng, run):
+def augment(sequence, rng, run):
     """A new drawing from a stored (simplified) one, as float stroke-3 in the frame's units: stroke dropout,
-    with probability run.stroke_mix its later strokes taken from `partner` (another drawing of its category,
-    mix_strokes), with probability run.stroke_moves each stroke moved on its own (move_strokes); then a
-    random rotation, a size from run.min_size to the full frame (log-uniform, a little anisotropic) and point
+    then a random rotation, a size from run.min_size to the full frame (log-uniform, a little anisotropic) and point
     jitter (half a unit) of the whole. The teacher labels the result, whatever it became."""
     s = sequence.astype(np.float32)
     pen_ends = np.flatnonzero(s[:, 2] == 1)
@@ -191,16 +143,6 @@ def augment(sequence, partner, rng, run):
         end = pen_ends[k] + 1
         s[end, :2] += s[start:end, :2].sum(axis=0)
         s = np.delete(s, np.s_[start:end], axis=0)
-    # Off (the default), neither draws from `rng`: such runs see the batches the shipped recipe saw.
-    mix = run.stroke_mix > 0 and rng.random() < run.stroke_mix
-    move = run.stroke_moves > 0 and rng.random() < run.stroke_moves
-    if mix or move:
-        strokes = split_strokes(s)
-        if mix:
-            strokes = mix_strokes(strokes, split_strokes(partner), rng)
-        if move:
-            strokes = move_strokes(strokes, rng)
-        s = join_strokes(strokes)
     angle = rng.normal(0.0, 0.15)
     scale = math.exp(rng.uniform(math.log(run.min_size), 0.0)) * rng.uniform(0.9, 1.1, size=2)
     cos, sin = math.cos(angle), math.sin(angle)
@@ -236,14 +178,6 @@ def step_weights(lengths, last_weight):
     return weights
 
 
-def partners(labels, picked, rng):
-    """For each picked drawing, another drawing of its category (itself where it is its category's only one)."""
-    by_category = np.argsort(labels, kind="stable")
-    first = np.searchsorted(labels[by_category], labels[picked], side="left")
-    count = np.searchsorted(labels[by_category], labels[picked], side="right") - first
-    return by_category[first + (rng.random(len(picked)) * count).astype(int)]
-
-
 def batches(sequences, labels, probabilities, run, first_batch):
     """Deterministic stream of (inputs, labels, point weights) batches from batch index `first_batch` on:
     each drawing, unless run.no_augment augmented (augment), as the model reads it; the teacher then labels it.
@@ -257,14 +191,12 @@ def batches(sequences, labels, probabilities, run, first_batch):
     while True:
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
-        mates = partners(labels, picked, rng) if run.stroke_mix else picked
-        order = np.argsort(lengths[picked], kind="stable")  # similar lengths together: little padding
-        picked, mates = picked[order], mates[order]
+        picked = picked[np.argsort(lengths[picked], kind="stable")]  # similar lengths together: little padding
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
             shown = [sequences[i] for i in picked[chunk]]
             if not run.no_augment:
-                shown = [augment(s, sequences[mate], rng, run) for s, mate in zip(shown, mates[chunk])]
+                shown = [augment(s, rng, run) for s in shown]
             batch, batch_lengths = pad_batch([stored_input(s, run.preprocessing) for s in shown])
             yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight)
         pool_index, skip = pool_index + 1, 0

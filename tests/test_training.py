@@ -39,7 +39,7 @@ def test_run_json_holds_the_settings_with_their_types(quick_run):
     folder = quick_run[0]
     config = json.loads((folder / "run" / "run.json").read_text())["config"]
     assert config["steps"] == 60 and config["lr"] == 3e-3 and config["no_augment"] is False
-    assert config["teacher"] is None and config["stroke_mix"] == 0.0
+    assert config["teacher"] is None and config["min_size"] == 0.4
     assert config["model"]["lstm_units"] == [16] and config["preprocessing"]["max_points"] == 250
 
 
@@ -164,31 +164,7 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     assert (labels == 0).all()
 
 
-def test_mixed_strokes_begin_with_one_drawing_and_end_with_the_other():
-    import numpy as np
-
-    from model_training.strokes import to_stroke3
-    from model_training.train import join_strokes, mix_strokes, split_strokes
-
-    first = [[[0, 40, 80], [0, 0, 30]], [[100], [100]], [[10, 10, 60], [200, 120, 120]]]
-    second = [[[5, 250], [5, 5]], [[7, 9], [7, 9]], [[30, 40], [30, 40]], [[1, 2], [3, 4]]]
-    a, b = (split_strokes(to_stroke3(d).astype(np.float32)) for d in (first, second))
-    seen = set()
-    for seed in range(30):
-        mixed = mix_strokes(a, b, np.random.default_rng(seed))
-        kept = next(k for k in range(len(a) + 1) if k == len(a) or not np.array_equal(mixed[k], a[k]))
-        assert 1 <= kept < len(a)  # at least one stroke of each
-        tail = mixed[kept:]
-        assert all(np.array_equal(x, y) for x, y in zip(tail, b[len(b) - len(tail) :]))
-        seen.add(kept)
-        assert join_strokes(mixed)[:, 2].sum() == len(mixed)
-    assert seen == {1, 2}
-    assert mix_strokes(a, b[:1], np.random.default_rng(0)) is a  # a one-stroke partner gives nothing to mix
-
-
-def test_moved_strokes_keep_their_points_and_pen_lifts():
-    import dataclasses
-
+def test_augmented_drawings_keep_their_pen_lifts_and_differ():
     import numpy as np
 
     from model_training.config import PREPROCESSING
@@ -200,8 +176,7 @@ def test_moved_strokes_keep_their_points_and_pen_lifts():
     strokes = [[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]
     drawing = to_stroke3(strokes)
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING)
-    run = dataclasses.replace(run, stroke_mix=0.0, stroke_moves=1.0)
-    outputs = [augment(drawing, drawing, np.random.default_rng(seed), run) for seed in range(10)]
+    outputs = [augment(drawing, np.random.default_rng(seed), run) for seed in range(10)]
     for out in outputs:
         assert out.dtype == np.float32 and out[-1, 2] == 1 and out[:, 2].sum() in (2, 3)  # one may be dropped
     assert len({out.tobytes() for out in outputs}) == 10
