@@ -52,6 +52,7 @@ class RunConfig:
     teacher: str | None = None
     teacher_weight: float = 0.7
     temperature: float = 1.0
+    mix_rate: float = 0.0  # share of drawings mixed with another category's, labelled by the teacher alone
 
     @classmethod
     def from_args(cls, args, model, preprocessing):

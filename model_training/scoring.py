@@ -29,15 +29,25 @@ def topk_hits(probabilities, labels, k):
     return (top == labels[:, None]).any(axis=1)
 
 
+def per_category_top1(right, labels):
+    """Each category's own top-1 from per-drawing hits (0 where it has no drawings), and its drawings."""
+    counts = np.bincount(labels, minlength=len(CATEGORIES))
+    return np.bincount(labels, weights=right, minlength=len(CATEGORIES)) / np.maximum(counts, 1), counts
+
+
+def category_mean(right, labels):
+    """Top-1 of each category that has drawings, averaged: every category counts once, as a person meets them."""
+    per_category, counts = per_category_top1(right, labels)
+    return float(per_category[counts > 0].mean())
+
+
 def group_rows(by_fraction, labels, groups):
     """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there.
 
     top1 counts drawings, so categories with many test drawings weigh most; top1_category_mean counts each
     category once (its own top-1, averaged), which is what someone drawing a category at random meets."""
     rows = []
-    counts = np.bincount(labels, minlength=len(CATEGORIES))
-    right = by_fraction[1.0].argmax(axis=1) == labels
-    per_category = np.bincount(labels, weights=right, minlength=len(CATEGORIES)) / np.maximum(counts, 1)
+    per_category, counts = per_category_top1(by_fraction[1.0].argmax(axis=1) == labels, labels)
     for name, members in groups.items():
         selected = members[labels]
         row = {"name": name, "categories": int(members.sum()), "drawings": int(selected.sum())}

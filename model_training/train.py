@@ -19,6 +19,9 @@ Choices, each measured on the real validation drawings (see README, "Training ch
   drawings are drawn --real-boost times as often as synthetic ones of their category;
 - augmentation: a stroke dropped, then the whole rotated, jittered and drawn at a random size in the frame
   (the page frames a drawing by its canvas, so a drawing's size there is the person's);
+- with --mix-rate (and a teacher), function matching: that share of drawings becomes two drawings of different
+  categories in one, overlaid or cut and joined, which only the teacher labels, so the student learns the
+  teacher's function beyond the few drawings a thin category has;
 - with --teacher, distillation: every point's target mixes the true label with a bitmap teacher's
   output on the very (augmented) drawing the student sees, so the target is honest for the new drawing.
   The teacher runs in the input pipeline, overlapped with the training step; it is never exported.
@@ -42,11 +45,14 @@ from model_training.config import PREPROCESSING, PROJECT_ROOT, TEACHER_ENV, defa
 from model_training.data import add_dataset_arguments, category_groups, load_split, prepare
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, guessed_right, pad_batch
 from model_training.run_config import RunConfig, RunConfigError, load_run, save_run
+from model_training.scoring import category_mean
 from model_training.sketch_rnn import CATEGORIES, NoDataError
 from model_training.strokes import page_prefix, stored_input
 from model_training.teacher import Teacher, TeacherError
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
+BEST_BY = "val_top1_per_category"  # the validation figure that picks best.h5
+CANVAS = PREPROCESSING["canvas_size"]
 # What training without the teacher costs, measured on the real test drawings (docs/experiments.md).
 WITHOUT_TEACHER = "the shipped recipe scored 70.2% top-1 with the teacher and 44.4% without it"
 
@@ -79,6 +85,7 @@ def parse_args(argv):
         "--pause-at", type=int, default=0, help="stop at this step with a checkpoint, to resume later (0: never)"
     )
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
+
     parser.add_argument(
         "--cpu-devices",
         type=int,
@@ -106,6 +113,12 @@ def parse_args(argv):
         "share of each point's target taken from the teacher; the rest is the true label",
     )
     add_setting(parser, "temperature", float, "softens the teacher's distribution")
+    add_setting(
+        parser,
+        "mix_rate",
+        float,
+        "share of drawings mixed with a drawing of another category, labelled by the teacher alone",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny model, few steps, a few categories")
     if parser.parse_args(argv).quick:  # --quick changes the defaults; flags given still win
         parser.set_defaults(
@@ -114,6 +127,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.no_teacher:
         args.teacher = None
+    if args.mix_rate and args.teacher is None:
+        parser.error("--mix-rate needs a teacher: a mixed drawing has no true label")
     elif args.teacher is None:
         print(f"warning: no teacher found, so training on the labels alone ({WITHOUT_TEACHER})", file=sys.stderr)
     return args
@@ -152,6 +167,57 @@ def augment(sequence, rng, run):
     return s
 
 
+def absolute_points(sequence):
+    """Stroke-3 -> (N, 2) absolute points and the (N,) pen column."""
+    return np.cumsum(sequence[:, :2], axis=0), sequence[:, 2]
+
+
+def from_points(points, pens):
+    """The inverse of absolute_points: stroke-3, the first offset taken from the origin."""
+    s = np.empty((len(points), 3), dtype=np.float32)
+    s[:, :2] = np.diff(points, axis=0, prepend=np.zeros((1, 2), points.dtype))
+    s[:, 2] = pens
+    return s
+
+
+def placed(points, rng):
+    """`points` (in the 0..canvas frame) at a random size from 0.4 to 0.8 and a random place inside the frame."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = rng.uniform(0.4, 0.8)
+    room = np.maximum(0.0, CANVAS - (high - low) * scale)
+    return (points - low) * scale + rng.uniform(0.0, 1.0, size=2) * room
+
+
+def mix_drawings(sequence, partner, rng):
+    """Two drawings of different categories made one, for the teacher alone to label (function matching): half
+    of the time overlaid, each at its own size and place, the partner drawn after; otherwise cut and joined,
+    the first strokes of one and the later strokes of the other, each where it was (both are in the same frame).
+    A drawing of one stroke can only be overlaid."""
+    a, a_pens = absolute_points(sequence.astype(np.float32))
+    b, b_pens = absolute_points(partner.astype(np.float32))
+    a_ends, b_ends = np.flatnonzero(a_pens == 1), np.flatnonzero(b_pens == 1)
+    if rng.random() < 0.5 or len(a_ends) < 2 or len(b_ends) < 2:
+        points, pens = np.concatenate([placed(a, rng), placed(b, rng)]), np.concatenate([a_pens, b_pens])
+    else:
+        cut_a = a_ends[rng.integers(len(a_ends) - 1)] + 1  # keep at least one stroke of each
+        cut_b = b_ends[rng.integers(len(b_ends) - 1)] + 1
+        points, pens = np.concatenate([a[:cut_a], b[cut_b:]]), np.concatenate([a_pens[:cut_a], b_pens[cut_b:]])
+    return from_points(points, pens)
+
+
+def partners(labels, picked, rng):
+    """For each picked drawing, another picked drawing of a different category (the pool's own mix, so a
+    partner is drawn with the same balanced weights); where a whole pool is one category, any other."""
+    mates = picked[rng.permutation(len(picked))]
+    same = labels[mates] == labels[picked]
+    for _ in range(3):  # a few reshuffles of the clashes leave almost none
+        if not same.any():
+            break
+        mates[same] = mates[same][rng.permutation(int(same.sum()))]
+        same = labels[mates] == labels[picked]
+    return mates
+
+
 def category_indices(names):
     """Indices of the comma-separated category names; ValueError names any that are not categories."""
     names = [n.strip() for n in names.split(",") if n.strip()]
@@ -179,8 +245,10 @@ def step_weights(lengths, last_weight):
 
 
 def batches(sequences, labels, probabilities, run, first_batch):
-    """Deterministic stream of (inputs, labels, point weights) batches from batch index `first_batch` on:
-    each drawing, unless run.no_augment augmented (augment), as the model reads it; the teacher then labels it.
+    """Deterministic stream of (inputs, labels, point weights, teacher shares) batches from batch index
+    `first_batch` on: each drawing, with probability run.mix_rate mixed with another category's (mix_drawings),
+    unless run.no_augment augmented (augment), as the model reads it; the teacher then labels it. A drawing's
+    teacher share is the weight of the teacher's target in its loss: run.teacher_weight, 1 for a mixed one.
 
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
@@ -192,13 +260,20 @@ def batches(sequences, labels, probabilities, run, first_batch):
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
         picked = picked[np.argsort(lengths[picked], kind="stable")]  # similar lengths together: little padding
+        # Off (the default), mixing draws nothing from `rng`: such runs see the batches the shipped recipe saw.
+        mixed = rng.random(pool_size) < run.mix_rate if run.mix_rate else np.zeros(pool_size, dtype=bool)
+        mates = partners(labels, picked, rng) if run.mix_rate else picked
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
-            shown = [sequences[i] for i in picked[chunk]]
+            shown = [
+                mix_drawings(sequences[i], sequences[mate], rng) if mix else sequences[i]
+                for i, mate, mix in zip(picked[chunk], mates[chunk], mixed[chunk])
+            ]
             if not run.no_augment:
                 shown = [augment(s, rng, run) for s in shown]
             batch, batch_lengths = pad_batch([stored_input(s, run.preprocessing) for s in shown])
-            yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight)
+            shares = np.where(mixed[chunk], 1.0, run.teacher_weight).astype(np.float32)
+            yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight), shares
         pool_index, skip = pool_index + 1, 0
 
 
@@ -212,11 +287,13 @@ def validation_inputs(sequences, preprocessing):
 
 
 def validation_metrics(model, inputs, labels, groups):
-    """Top-1 on each of validation_inputs' sets, and on whole drawings per category group (data.category_groups)."""
+    """Top-1 on each of validation_inputs' sets (per drawing, and per category as "<name>_per_category"), and on
+    whole drawings per category group (data.category_groups)."""
     metrics = {}
     for name, sequences in inputs.items():
         right = guessed_right(model, sequences, labels)
         metrics[name] = float(right.mean())
+        metrics[f"{name}_per_category"] = category_mean(right, labels)
         if name == "val_top1":
             in_group = {group: members[labels] for group, members in groups.items()}
             metrics["val_top1_by_group"] = {g: float(right[m].mean()) for g, m in in_group.items() if m.any()}
@@ -233,15 +310,17 @@ def teacher_log_probabilities(teacher, inputs, weights, run):
     return tf.nn.log_softmax(teacher.log_probabilities(inputs, last)[:, 0] / run.temperature)
 
 
-def point_losses(probabilities, labels, teacher_log_p, run):
+def point_losses(probabilities, labels, teacher_log_p, teacher_shares):
     """(B, T) cross-entropy of every point's output against its target: the true label, or with a teacher
-    (1 - teacher_weight) x label + teacher_weight x the teacher's view of the whole drawing."""
+    (1 - share) x label + share x the teacher's view of the whole drawing, share being each drawing's
+    teacher share (batches)."""
     log_q = tf.math.log(tf.clip_by_value(probabilities, 1e-7, 1.0))
     label_loss = -tf.gather(log_q, labels, axis=2, batch_dims=1)
     if teacher_log_p.shape[-1] == 0:
         return label_loss
     teacher_loss = -tf.reduce_sum(tf.exp(teacher_log_p)[:, None, :] * log_q, axis=-1)
-    return (1 - run.teacher_weight) * label_loss + run.teacher_weight * teacher_loss
+    share = teacher_shares[:, None]
+    return (1 - share) * label_loss + share * teacher_loss
 
 
 def learning_rate(step, run):
@@ -357,10 +436,10 @@ def main(argv=None):
         print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
     save_run(args.out, run, builder.info.full_name, counts)
 
-    def replica_step(inputs, labels, weights, teacher_log_p, lr):
+    def replica_step(inputs, labels, weights, teacher_shares, teacher_log_p, lr):
         with tf.GradientTape() as tape:
             probabilities = model(inputs, training=True)
-            per_point = point_losses(probabilities, labels, teacher_log_p, run)
+            per_point = point_losses(probabilities, labels, teacher_log_p, teacher_shares)
             # Divided by the global batch, so replicas' gradients add up to the batch mean.
             loss = tf.reduce_sum(per_point * weights) / run.batch_size
         optimizer.learning_rate.assign(lr)
@@ -369,8 +448,8 @@ def main(argv=None):
         return loss
 
     @tf.function(reduce_retracing=True)
-    def train_step(inputs, labels, weights, teacher_log_p, lr):
-        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, teacher_log_p, lr))
+    def train_step(inputs, labels, weights, teacher_shares, teacher_log_p, lr):
+        per_replica = strategy.run(replica_step, args=(inputs, labels, weights, teacher_shares, teacher_log_p, lr))
         return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
     start = int(step)
@@ -381,12 +460,14 @@ def main(argv=None):
             tf.TensorSpec((None, None, 3), tf.float32),
             tf.TensorSpec((None,), tf.int32),
             tf.TensorSpec((None, None), tf.float32),
+            tf.TensorSpec((None,), tf.float32),
         ),
     )
-    dataset = dataset.map(lambda x, y, w: (x, y, w, teacher_log_probabilities(teacher, x, w, run)))
+    dataset = dataset.map(lambda x, y, w, s: (x, y, w, s, teacher_log_probabilities(teacher, x, w, run)))
     dataset = dataset.prefetch(4)
     stream = iter(strategy.distribute_datasets_from_function(replica_shares(dataset, strategy.num_replicas_in_sync)))
-    best = max((h["val_top1"] for h in history["validation"]), default=-1.0)
+    # The best weights are chosen by the per-category mean: each category counts once, as for a person drawing.
+    best = max((h.get(BEST_BY, -1.0) for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []
     stop = min(args.pause_at or run.steps, run.steps)
@@ -416,11 +497,12 @@ def main(argv=None):
             history["validation"].append({"step": i + 1, "elapsed_s": round(time.time() - began, 1), **metrics})
             by_group = ", ".join(f"{g} {v:.3f}" for g, v in metrics["val_top1_by_group"].items())
             progress.write(
-                f"step {i + 1}: validation top-1 {metrics['val_top1']:.3f} ({by_group}), "
-                f"first half {metrics['val_top1_page_half']:.3f}"
+                f"step {i + 1}: validation top-1 per category {metrics['val_top1_per_category']:.3f}, "
+                f"per drawing {metrics['val_top1']:.3f} ({by_group}), first half per category "
+                f"{metrics['val_top1_page_half_per_category']:.3f}, per drawing {metrics['val_top1_page_half']:.3f}"
             )
-            if metrics["val_top1"] > best:
-                best = metrics["val_top1"]
+            if metrics[BEST_BY] > best:
+                best = metrics[BEST_BY]
                 model.save_weights(args.out / "best.h5")
         if time.time() - last_save > 60 * args.checkpoint_minutes or i + 1 == stop:
             manager.save()
@@ -447,7 +529,7 @@ def main(argv=None):
         history_path.write_text(json.dumps(history))
     if stop < run.steps:
         print(f"paused at step {stop} of {run.steps}: run the same command without --pause-at to go on")
-    print(f"best validation top-1 {best:.3f}; weights in {args.out / 'best.h5'}")
+    print(f"best validation top-1 per category {best:.3f}; weights in {args.out / 'best.h5'}")
     return 0
 
 

@@ -1,7 +1,6 @@
 """The bitmap teacher: how it sees a drawing, how a bad teacher file is refused, how its labels enter the
 loss, and a --quick distilled training run. A tiny teacher is built here, so none of this needs ../shared."""
 
-import argparse
 import json
 
 import numpy as np
@@ -96,16 +95,16 @@ def test_a_bad_teacher_file_is_refused_naming_the_file(tmp_path, damage, message
 
 
 def test_every_point_learns_from_the_teachers_view_of_the_whole_drawing():
-    args = argparse.Namespace(teacher_weight=1.0)
+    teacher_only = tf.constant([1.0])
     labels = tf.constant([0])
     probabilities = tf.fill((1, 5, 3), 1 / 3)
     probabilities = tf.tensor_scatter_nd_update(probabilities, [[0, 0, 0], [0, 0, 1], [0, 0, 2]], [0.8, 0.1, 0.1])
     teacher = tf.math.log(tf.constant([[1e-9, 1.0, 1e-9]]))  # the teacher says category 1
-    losses = point_losses(probabilities, labels, teacher, args).numpy()[0]
+    losses = point_losses(probabilities, labels, teacher, teacher_only).numpy()[0]
     np.testing.assert_allclose(losses, [-np.log(0.1), np.log(3), np.log(3), np.log(3), np.log(3)], rtol=1e-4)
-    losses = point_losses(probabilities, labels, teacher[:, :0], args).numpy()[0]  # no teacher: labels
+    losses = point_losses(probabilities, labels, teacher[:, :0], teacher_only).numpy()[0]  # no teacher: labels
     np.testing.assert_allclose(losses[0], -np.log(0.8), rtol=1e-4)
-    mixed = point_losses(probabilities, labels, teacher, argparse.Namespace(teacher_weight=0.3)).numpy()[0]
+    mixed = point_losses(probabilities, labels, teacher, tf.constant([0.3])).numpy()[0]
     np.testing.assert_allclose(mixed[0], -0.7 * np.log(0.8) - 0.3 * np.log(0.1), rtol=1e-4)
 
 

@@ -158,10 +158,46 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
 
     drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
     run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=4, no_augment=True)
-    shown, labels, weights = next(batches([drawing], np.zeros(1, np.int32), np.ones(1), run, 0))
+    shown, labels, weights, shares = next(batches([drawing], np.zeros(1, np.int32), np.ones(1), run, 0))
     assert all(np.array_equal(row, stored_input(drawing, PREPROCESSING)) for row in shown)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
     assert (labels == 0).all()
+    assert (shares == run.teacher_weight).all()
+
+
+def test_mixed_drawings_join_two_categories_and_only_the_teacher_labels_them():
+    import numpy as np
+
+    from model_training.config import PREPROCESSING
+    from model_training.model import QUICK_MODEL_CONFIG
+    from model_training.run_config import RunConfig
+    from model_training.strokes import from_stroke3, to_stroke3
+    from model_training.train import batches, mix_drawings
+
+    square = to_stroke3([[[0, 100, 100, 0, 0], [0, 0, 100, 100, 0]], [[20, 80], [50, 50]]])  # 2 strokes, 7 points
+    line = to_stroke3([[[0, 255], [128, 128]], [[128, 128], [0, 255]], [[10, 20], [10, 20]]])  # 3 strokes, 6 points
+    rng = np.random.default_rng(0)
+    kinds = set()
+    for _ in range(40):
+        mixed = mix_drawings(square, line, rng)
+        strokes = from_stroke3(mixed)
+        assert mixed[-1, 2] == 1 and len(strokes) >= 2
+        points = np.array([p for s in strokes for p in zip(*s)])
+        assert points.min() >= -1e-3 and points.max() <= 255 + 1e-3  # still inside the frame
+        if len(mixed) == 13:  # overlaid: every point of both, each drawing smaller than it was
+            kinds.add("overlaid")
+            assert len(strokes) == 5 and np.ptp(points[:5, 0]) < 100
+        else:  # cut and joined: the square's first stroke where it was, then the line's later strokes
+            kinds.add("joined")
+            np.testing.assert_allclose(points[:5], [[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]])
+            assert len(strokes) in (2, 3)
+    assert kinds == {"overlaid", "joined"}
+
+    drawings, labels = [square, line] * 8, np.array([0, 1] * 8, np.int32)
+    run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=16, mix_rate=0.5)
+    shown, labels, weights, shares = next(batches(drawings, labels, np.full(16, 1 / 16), run, 0))
+    # a mixed drawing is the teacher's alone
+    np.testing.assert_allclose(sorted(set(shares.tolist())), [run.teacher_weight, 1.0], rtol=1e-6)
 
 
 def test_augmented_drawings_keep_their_pen_lifts_and_differ():
