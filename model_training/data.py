@@ -33,8 +33,10 @@ MANY_REAL = 100  # a category with at least this many real training drawings is 
 # Bins of real training drawings per category, for evaluate's table of top-1 against the real data a
 # category had (data_size_groups).
 REAL_DRAWING_BINS = (0, 50, 100, 300, 1000)
-# The flags of add_dataset_arguments: a run records them (model_training.run_config) to rebuild its dataset.
-DATASET_FLAGS = ("source", "config", "categories", "max_per_category", "no_synthetic", "data_dir", "contributions")
+# Two of category_groups' names: the categories with synthetic drawings, and the thin ones (neither many real
+# drawings nor synthetic ones).
+SYNTHETIC = "with synthetic drawings"
+THIN = "only a few real drawings"
 
 
 def add_dataset_arguments(parser):
@@ -56,9 +58,17 @@ def add_dataset_arguments(parser):
         "--contributions",
         type=str,
         default="",
-        help="a folder written by `model_training.contributions export`: the game's shared drawings, "
+        help="a folder written by `flask --app webapp contributions export`: the game's shared drawings, "
         "added as real ones",
     )
+
+
+def dataset_flags():
+    """The names of add_dataset_arguments' flags: a run records them (model_training.run_config) to rebuild its
+    dataset."""
+    parser = argparse.ArgumentParser()
+    add_dataset_arguments(parser)
+    return tuple(vars(parser.parse_args([])))
 
 
 def folder_digest(folder):
@@ -157,8 +167,8 @@ def category_groups(train_counts):
     many = real >= MANY_REAL
     return {
         f"many real drawings (>= {MANY_REAL})": many,
-        "with synthetic drawings": synthetic,
-        "only a few real drawings": ~many & ~synthetic,
+        SYNTHETIC: synthetic,
+        THIN: ~many & ~synthetic,
     }
 
 

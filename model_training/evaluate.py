@@ -34,8 +34,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from model_training.calibration import reliability  # noqa: E402
 from model_training.config import MODEL_DIR, default_quickdraw_dir  # noqa: E402
-from model_training.data import add_dataset_arguments, load_split, prepare, raw_split  # noqa: E402
+from model_training.data import SYNTHETIC, THIN, add_dataset_arguments, load_split, prepare, raw_split  # noqa: E402
 from model_training.model import predict_last  # noqa: E402
 from model_training.model_package import ModelPackage, ModelPackageError  # noqa: E402
 from model_training.scoring import (  # noqa: E402
@@ -44,6 +45,7 @@ from model_training.scoring import (  # noqa: E402
     group_rows,
     page_inputs,
     print_rows,
+    pulled_towards,
     scoring_groups,
 )
 from model_training.sketch_rnn import CATEGORIES  # noqa: E402
@@ -145,6 +147,26 @@ def main(argv=None):
     partial_curves = {row["name"]: list(row["top1_by_fraction"].values()) for row in rows}
 
     predicted = full.argmax(axis=1)
+    # Thin categories pulled into the ones that have synthetic drawings (thousands each, so the model has seen
+    # them far more often): where the wrong guesses on the thin ones go.
+    pull = pulled_towards(predicted, labels, groups[THIN], groups[SYNTHETIC])
+    print(
+        f"wrong guesses on {THIN} categories: {pull['wrong_guesses']}, {pull['share_to_target']:.1%} of them to "
+        f"categories {SYNTHETIC} ({pull['pull']:.2f} times their share of the categories)"
+    )
+    # Calibration: the package's temperature on the split's drawings, whole and as drawn (pooled prefixes).
+    pooled = np.concatenate([by_fraction[f] for f in FRACTIONS])
+    calibration = {
+        "temperature": package.temperature,
+        "whole_drawings": reliability(full, labels, package.temperature),
+        "while_drawn": reliability(pooled, np.tile(labels, len(FRACTIONS)), package.temperature),
+    }
+    for name in ("whole_drawings", "while_drawn"):
+        fit = calibration[name]
+        print(
+            f"calibration, {name.replace('_', ' ')}: expected calibration error {fit['ece_before']:.4f} without "
+            f"the temperature, {fit['ece_after']:.4f} with {package.temperature:.3f}"
+        )
     per_category = {}
     for index, category in enumerate(CATEGORIES):
         mask = labels == index
@@ -159,6 +181,8 @@ def main(argv=None):
         "by_real_training_drawings": size_rows,
         "per_category": per_category,
         "most_confused": confused,
+        "thin_categories_pulled_into_synthetic": pull,
+        "calibration": calibration,
         "dataset": builder.info.full_name,
     }
 

@@ -2,13 +2,12 @@
 
     python -m model_training.export --run runs/default --out static/model
 
-Quantisation: uint8 when it costs at most 0.5 points of top-1 on the real validation drawings,
-float16 otherwise (both measured and recorded in metadata.json). metadata.json is the one description
-of the model that the browser and the server read (model_training.model_package): labels in output order,
-preprocessing, architecture, version, weight checksums, the run's complete settings with the teacher's
-checksum, and training data counts. A new export removes the old model's metrics.json and plots: they
-describe other weights. `model_training.evaluate` writes this model's.
-"""
+Quantisation: uint8 when it costs at most 0.5 points of top-1 on the real validation drawings, float16
+otherwise (both measured and recorded in metadata.json). metadata.json is the one description of the model
+that the browser and the server read (model_training.model_package): labels in output order, preprocessing,
+architecture, version, weight checksums, the run's complete settings with the teacher's checksum, training
+data counts, and the calibration fitted on the validation drawings. A new export removes the old model's
+metrics.json and plots: they describe other weights. `model_training.evaluate` writes this model's."""
 
 import argparse
 import datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from tensorflowjs.converters import save_keras_model
 
+from model_training.calibrate import fit_calibration
 from model_training.config import MODEL_DIR
 from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
@@ -81,6 +81,8 @@ def main(argv=None):
         for path in (Path(scratch) / chosen).iterdir():
             shutil.copy(path, args.out / path.name)
 
+    calibration = fit_calibration(load_tfjs_model(args.out), val_strokes, val_y, run.preprocessing)
+    print(f"calibration: temperature {calibration['temperature']:.3f}")
     checksums = {p.name: sha256_of(p) for p in sorted(args.out.glob("*.bin"))}
     metadata = {
         "schema_version": SCHEMA_VERSION,  # model_training/model_package.py checks what follows
@@ -95,6 +97,7 @@ def main(argv=None):
         "training_data": details["data"],
         # Every setting of the run; the teacher by name and checksum (it is never exported).
         "run": {"config": run.published(), "teacher_sha256": details["teacher_sha256"]},
+        "calibration": calibration,  # the temperature both engines apply (model_training.calibration)
         "dataset": dataset,
         "weights": checksums,  # the server refuses weights that do not match
     }

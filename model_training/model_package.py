@@ -18,7 +18,7 @@ import numpy as np
 from model_training.sketch_model import SketchModel, UnsupportedModel
 from model_training.strokes import canvas_frame, drawing_to_stroke3, normalize
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 QUANTISED = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
 
 
@@ -110,6 +110,8 @@ REQUIRED = {
     "quantization": _quantization,
     "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
     "run": lambda v: isinstance(v, dict) and isinstance(v.get("config"), dict),
+    # The temperature both engines divide the logits by (model_training.calibration): 1 until one is fitted.
+    "calibration": lambda v: isinstance(v, dict) and _in_range("temperature", v.get("temperature")),
     "weights": lambda v: (
         isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
     ),
@@ -124,10 +126,11 @@ PREPROCESSING_RANGES = {
     "delta_scale": (0.01, 10000),
     "max_points": (1, 100000),
 }
+RANGES = {**PREPROCESSING_RANGES, "temperature": (0.05, 20)}
 
 
 def _in_range(field, value):
-    low, high = PREPROCESSING_RANGES[field]
+    low, high = RANGES[field]
     number = isinstance(value, int) if field == "max_points" else isinstance(value, (int, float))
     return number and not isinstance(value, bool) and low <= value <= high
 
@@ -250,6 +253,10 @@ class ModelPackage:
         return self.metadata["version"]
 
     @property
+    def temperature(self):
+        return self.metadata["calibration"]["temperature"]
+
+    @property
     def identity(self):
         """What metrics.json must name to belong to this model."""
         return {"version": self.version, "weights_digest": weights_digest(self.metadata["weights"])}
@@ -267,7 +274,7 @@ class ModelPackage:
     def engine(self):
         """The numpy engine for these weights (model_training.sketch_model); raises ModelPackageError."""
         try:
-            model = SketchModel(self.model_json, self.weights)
+            model = SketchModel(self.model_json, self.weights, self.temperature)
         except (UnsupportedModel, KeyError, TypeError, ValueError) as error:
             raise ModelPackageError(f"model.json cannot be run: {error}") from None
         if model.classes != len(self.labels):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model_training.calibration import with_temperature
 from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
 from model_training.model import predict_last
 from model_training.model_package import ModelPackage
@@ -65,15 +66,17 @@ def agreement(probabilities, reference):
 def parity(model_dir, sequences):
     """{"drawings": n, backend: {engine: agreement and differences}} for each TF.js backend and the server,
     and {"embedding": {backend: largest difference between the page's and the server's embeddings}}."""
-    keras_probabilities = predict_last(load_tfjs_model(model_dir), sequences)
-    server = ModelPackage.from_pretrained(model_dir).engine()
+    package = ModelPackage.from_pretrained(model_dir)
+    uncalibrated = predict_last(load_tfjs_model(model_dir), sequences)
+    keras_probabilities = with_temperature(uncalibrated, package.temperature)  # what both engines give
+    server = package.engine()
     probabilities, embeddings = (np.stack(column) for column in zip(*(server.read(s) for s in sequences)))
     report = {"drawings": len(sequences), "embedding": {}}
     for backend in BACKENDS:
         results = run_tfjs(model_dir, sequences, backend)
         report[backend] = {
-            engine: agreement(np.array([r[name] for r in results]), keras_probabilities)
-            for name, engine in (("full", "tfjs_layers_model"), ("incremental", "tfjs_incremental"))
+            "tfjs_layers_model": agreement(np.array([r["full"] for r in results]), uncalibrated),
+            "tfjs_incremental": agreement(np.array([r["incremental"] for r in results]), keras_probabilities),
         }
         page_embeddings = np.array([r["embedding"] for r in results])
         report["embedding"][backend] = float(np.abs(page_embeddings - embeddings).max())

@@ -13,7 +13,7 @@ import types
 import typing
 from pathlib import Path
 
-from model_training.data import DATASET_FLAGS
+from model_training.data import dataset_flags
 from model_training.model_package import sha256_of
 
 # Where the dataset is read and written may differ between a run and its resumption or export (another
@@ -25,41 +25,46 @@ class RunConfigError(ValueError):
     """run.json is missing, unreadable, or does not hold a run's settings with their types."""
 
 
+def setting(default, help):
+    """A run setting: its default, and the help of its flag in train's command line (add_run_arguments)."""
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
 @dataclasses.dataclass(frozen=True)
 class RunConfig:
     dataset: dict  # the flags that choose the dataset, as model_training.data.prepare takes them
     model: dict  # the architecture, as model_training.model.build_model takes it
     preprocessing: dict  # as model_training.strokes takes it; travels into metadata.json
     # optimisation
-    steps: int = 24000
-    batch_size: int = 128
-    lr: float = 3e-3
-    warmup_steps: int = 300
-    clipnorm: float = 1.0
-    eval_every: int = 2000
-    seed: int = 1234
+    steps: int = setting(24000, "training steps (batches)")
+    batch_size: int = setting(128, "drawings per step, over all devices and workers")
+    lr: float = setting(3e-3, "peak learning rate (Adam), after a linear warm-up, then cosine decay to 5%%")
+    warmup_steps: int = setting(300, "steps of linear learning-rate warm-up")
+    clipnorm: float = setting(1.0, "largest global norm of a step's gradients")
+    eval_every: int = setting(2000, "steps between validations (best.h5 keeps the best)")
+    seed: int = setting(1234, "seed of the data order, the augmentation and the initial weights")
     # what the model sees
-    real_boost: float = 4.0  # real drawings are sampled this many times as often as synthetic ones
-    category_power: float = 0.5  # a category's share of batches grows with (its drawings) ** power
-    no_augment: bool = False
-    # smallest size augmentation draws a drawing at, as a share of the frame (the canvas on the page)
-    min_size: float = 0.4
-    # categories the model never sees (comma-separated): their drawings leave training and validation, so a
-    # model can be measured on categories it does not know (benchmarks/own_categories.py)
-    leave_out: str = ""
-    last_weight: float = 0.2  # share of the loss on the last point; the rest is spread over every point
-    # distillation (teacher is the path given; None trains on the labels alone)
+    real_boost: float = setting(4.0, "real drawings are sampled this many times as often as synthetic ones")
+    category_power: float = setting(0.5, "a category's share of batches grows with (its drawings) ** power")
+    no_augment: bool = setting(False, "show the stored drawings as they are")
+    min_size: float = setting(0.4, "smallest size of an augmented drawing, as a share of the frame (the canvas)")
+    # so a model can be measured on categories it does not know (benchmarks/own_categories.py)
+    leave_out: str = setting("", "comma-separated categories left out of training and validation")
+    last_weight: float = setting(
+        0.2, "share of the loss on the last point; the rest is spread over every point (1: last only)"
+    )
+    # distillation: the teacher's path (its own flags, --teacher and --no-teacher); None trains on the labels alone
     teacher: str | None = None
-    teacher_weight: float = 0.7
-    temperature: float = 1.0
-    mix_rate: float = 0.0  # share of drawings mixed with another category's, labelled by the teacher alone
+    teacher_weight: float = setting(0.7, "share of each point's target taken from the teacher; the rest is the label")
+    temperature: float = setting(1.0, "softens the teacher's distribution")
+    mix_rate: float = setting(0.0, "share of drawings mixed with another category's, labelled by the teacher alone")
 
     @classmethod
     def from_args(cls, args, model, preprocessing):
         """From train's argparse namespace: every field by its name, the dataset flags under `dataset`."""
         values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
         values["teacher"] = str(args.teacher) if args.teacher else None
-        values["dataset"] = {flag: getattr(args, flag) for flag in DATASET_FLAGS}
+        values["dataset"] = {flag: getattr(args, flag) for flag in dataset_flags()}
         return cls(model=dict(model), preprocessing=dict(preprocessing), **values)
 
     @classmethod
@@ -91,6 +96,23 @@ class RunConfig:
         for location in DATASET_LOCATIONS:
             settings["dataset"].pop(location, None)
         return settings
+
+
+# What --quick changes: a tiny run of the same code, in seconds (the model is QUICK_MODEL_CONFIG).
+QUICK_SETTINGS = {"steps": 60, "eval_every": 30, "batch_size": 32, "warmup_steps": 5}
+
+
+def add_run_arguments(parser):
+    """A flag for every setting of RunConfig that has one (setting()), of the field's type, with its default."""
+    hints = typing.get_type_hints(RunConfig)
+    for field in dataclasses.fields(RunConfig):
+        if "help" not in field.metadata:
+            continue
+        flag, kind = f"--{field.name.replace('_', '-')}", hints[field.name]
+        if kind is bool:
+            parser.add_argument(flag, action="store_true", help=field.metadata["help"])
+        else:
+            parser.add_argument(flag, type=kind, default=field.default, help=f"{field.metadata['help']} (%(default)s)")
 
 
 def _typed(name, hint, value):

@@ -64,6 +64,15 @@ def group_rows(by_fraction, labels, groups):
     return rows
 
 
+def pulled_towards(predicted, labels, source, target):
+    """Where the wrong guesses on the drawings of the `source` categories go (boolean masks over CATEGORIES):
+    the share naming a `target` category, and that share over the target's share of the other categories (1:
+    no pull; 1.8: the target categories take 1.8 times the wrong guesses their number would)."""
+    wrong = source[labels] & (predicted != labels)
+    share = float(target[predicted[wrong]].mean()) if wrong.any() else 0.0
+    return {"wrong_guesses": int(wrong.sum()), "share_to_target": share, "pull": share / target.mean()}
+
+
 def print_rows(title, rows):
     """The rows as a table; 'per cat.' is top1_category_mean, the fractions are of points drawn (top-1)."""
     print(f"{title:<36}{'n':>6}{'top-1':>8}{'per cat.':>9}{'top-3':>8}{'top-5':>8}{'25%':>7}{'50%':>7}{'75%':>7}")

@@ -28,7 +28,9 @@ def _output_shape(kind, config, shape):
 
 
 class SketchModel:
-    def __init__(self, model_json, weights):
+    def __init__(self, model_json, weights, temperature=1.0):
+        """`temperature` divides the output layer's logits (the package's calibration, model_training.calibration)."""
+        self.temperature = temperature
         self.convs, self.lstms, self.dense = [], [], None
         self.layers = []  # name, type, output shape, parameters: for the learn pages
         causal_padding = 0  # zeros put in front by the ZeroPadding2D before a "valid" Conv1D
@@ -114,6 +116,6 @@ class SketchModel:
                 c += i * g
                 np.multiply(o, np.tanh(c), out=states[t + 1])
             x = states[1:]
-        logits = x[-1] @ self.dense[0] + self.dense[1]
+        logits = (x[-1] @ self.dense[0] + self.dense[1]) / self.temperature
         exp = np.exp(logits - logits.max())
         return exp / exp.sum(), x[-1].copy()

@@ -20,7 +20,7 @@ def variants():
         edit(metadata)
         broken.append(metadata)
 
-    for field in ("schema_version", "name", "version", "labels", "preprocessing"):
+    for field in ("schema_version", "name", "version", "labels", "preprocessing", "calibration"):
         changed(lambda m, f=field: m.pop(f))
     for field, value in [
         ("schema_version", SCHEMA_VERSION + 1),
@@ -33,6 +33,12 @@ def variants():
         ("labels", "cat,dog"),
         ("preprocessing", [255, 1.0, 2.0, 24.0, 250]),
         ("preprocessing", None),
+        ("calibration", None),
+        ("calibration", {}),
+        ("calibration", {"temperature": 0}),
+        ("calibration", {"temperature": "1.2"}),
+        ("calibration", {"temperature": 1e300}),
+        ("calibration", {"temperature": True}),
     ]:
         changed(lambda m, f=field, v=value: m.__setitem__(f, v))
     for field in ("canvas_size", "resample_spacing", "rdp_epsilon", "delta_scale", "max_points"):

@@ -1,7 +1,8 @@
 // Runs the exported TF.js model in node for the parity checks: reads {model_dir, backend, sequences} JSON
 // from the file named in argv[2] (sequences: flat normalised rows), writes to the file argv[3], per
-// sequence, the layers model's probabilities at the last point and the incremental classifier's (with its
-// embedding), fed the first half then the whole.
+// sequence, the layers model's probabilities at the last point (uncalibrated, as tf_keras gives them) and
+// the incremental classifier's with the package's temperature (with its embedding), fed the first half then
+// the whole.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -19,7 +20,8 @@ export async function loadModelFromDir(dir) {
 const { model_dir: modelDir, backend, sequences } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialise`);
 const model = await loadModelFromDir(modelDir);
-const classifier = new IncrementalClassifier(tf, model);
+const { temperature } = JSON.parse(readFileSync(join(modelDir, "metadata.json"), "utf8")).calibration;
+const classifier = new IncrementalClassifier(tf, model, { temperature });
 const results = sequences.map((flat) => {
   const rows = Float32Array.from(flat);
   const n = rows.length / 3;
@@ -29,7 +31,11 @@ const results = sequences.map((flat) => {
   });
   classifier.predict(rows.subarray(0, Math.ceil(n / 2) * 3));
   const step = classifier.predict(rows);
-  return { full, incremental: Array.from(step.probabilities), embedding: Array.from(step.embedding),
-           reused: step.reused };
+  return {
+    full,
+    incremental: Array.from(step.probabilities),
+    embedding: Array.from(step.embedding),
+    reused: step.reused,
+  };
 });
 writeFileSync(process.argv[3], JSON.stringify({ results, tensors: tf.memory().numTensors }));

@@ -1,7 +1,7 @@
-// Loads TF.js, the first of `backends` that works, and the exported model.
+// Loads TF.js, the first of `backends` that works, and the exported model, calibrated by `temperature`.
 import { IncrementalClassifier } from "./sketch_model.js";
 
-export async function loadBrowserEngine({ modelUrl, wasmUrl, backends }) {
+export async function loadBrowserEngine({ modelUrl, wasmUrl, backends, temperature }) {
   const tf = window.tf;
   if (!tf) throw new Error("TF.js did not load");
   const failures = [];
@@ -27,6 +27,6 @@ export async function loadBrowserEngine({ modelUrl, wasmUrl, backends }) {
   }
   if (!backend) throw new Error(`no TF.js backend works (${failures.join("; ")})`);
   const model = await tf.loadLayersModel(modelUrl);
-  const classifier = new IncrementalClassifier(tf, model);
+  const classifier = new IncrementalClassifier(tf, model, { temperature });
   return { tf, backend, model, classifier };
 }

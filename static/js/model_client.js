@@ -15,7 +15,10 @@ async function fetchMetadata(urls) {
       continue;
     }
     if (!response.ok) {
-      problem = response.status === 503 ? "the server has no model" : `the model's description is unavailable (HTTP ${response.status})`;
+      problem =
+        response.status === 503
+          ? "the server has no model"
+          : `the model's description is unavailable (HTTP ${response.status})`;
       continue;
     }
     try {
@@ -36,7 +39,12 @@ export async function loadModel(root, { backends = root.dataset.backends.split("
   const problems = metadataProblems(metadata);
   if (problems.length) throw new Error(`the model's description is not usable (${problems.join("; ")})`);
   try {
-    const engine = await loadBrowserEngine({ modelUrl: root.dataset.modelUrl, wasmUrl: root.dataset.wasmUrl, backends });
+    const engine = await loadBrowserEngine({
+      modelUrl: root.dataset.modelUrl,
+      wasmUrl: root.dataset.wasmUrl,
+      backends,
+      temperature: metadata.calibration.temperature,
+    });
     const outputs = engine.model.outputs[0].shape.at(-1);
     if (outputs !== metadata.labels.length) {
       throw new Error(`the model has ${outputs} outputs for ${metadata.labels.length} labels`);

@@ -2,7 +2,7 @@
 // (model_training/model_package.py, validate_metadata): the same rules and the same sentences for these
 // fields, kept alike by tests/test_model_metadata.py. A page refuses a description that fails them
 // instead of guessing from it.
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 const nonEmptyString = (v) => typeof v === "string" && v.length > 0;
@@ -13,9 +13,11 @@ const REQUIRED = {
   version: nonEmptyString,
   labels: (v) => Array.isArray(v) && v.length > 0 && v.every(nonEmptyString) && new Set(v).size === v.length,
   preprocessing: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  calibration: (v) => typeof v === "object" && v !== null && inRange("temperature", v.temperature),
 };
 
-// The range of each preprocessing setting (model_package.py's PREPROCESSING_RANGES, the same numbers).
+// The range of each preprocessing setting and of the calibration's temperature (model_package.py's RANGES,
+// the same numbers).
 const PREPROCESSING_RANGES = {
   canvas_size: [16, 4096],
   resample_spacing: [0.1, 16],
@@ -23,9 +25,10 @@ const PREPROCESSING_RANGES = {
   delta_scale: [0.01, 10000],
   max_points: [1, 100000],
 };
+const RANGES = { ...PREPROCESSING_RANGES, temperature: [0.05, 20] };
 
 function inRange(field, value) {
-  const [low, high] = PREPROCESSING_RANGES[field];
+  const [low, high] = RANGES[field];
   const number = field === "max_points" ? Number.isInteger(value) : isNumber(value);
   return number && low <= value && value <= high;
 }
@@ -42,7 +45,8 @@ export function metadataProblems(metadata) {
   }
   if (REQUIRED.preprocessing(metadata.preprocessing)) {
     for (const field of Object.keys(PREPROCESSING_RANGES)) {
-      if (!inRange(field, metadata.preprocessing[field])) problems.push(`metadata.json's preprocessing has no valid '${field}'`);
+      if (!inRange(field, metadata.preprocessing[field]))
+        problems.push(`metadata.json's preprocessing has no valid '${field}'`);
     }
   }
   return problems;

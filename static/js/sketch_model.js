@@ -11,11 +11,13 @@
 // product h·U goes through TF.js, and the gates, a few hundred multiplications, are plain JavaScript
 // on typed arrays.
 //
-// Works in the browser and in node: pass the `tf` namespace and a loaded tf.LayersModel.
+// Works in the browser and in node: pass the `tf` namespace, a loaded tf.LayersModel and the package's
+// calibration temperature (metadata.json's calibration.temperature), which divides the logits.
 
 export class IncrementalClassifier {
-  constructor(tf, model) {
+  constructor(tf, model, { temperature = 1 } = {}) {
     this.tf = tf;
+    this.temperature = temperature;
     this.convs = [];
     this.lstms = [];
     this.dense = null;
@@ -89,12 +91,12 @@ export class IncrementalClassifier {
     return this.h[this.h.length - 1];
   }
 
-  // Softmax of the dense layer over `count` rows of last-layer states, flat (count * classes).
+  // Softmax of the dense layer's logits / temperature over `count` rows of last-layer states, flat (count * classes).
   classify(states, count) {
     const tf = this.tf;
     return this.compute(() => {
       const h = tf.tensor2d(states, [count, states.length / count]);
-      return tf.softmax(tf.add(tf.matMul(h, this.dense.kernel), this.dense.bias));
+      return tf.softmax(tf.div(tf.add(tf.matMul(h, this.dense.kernel), this.dense.bias), this.temperature));
     });
   }
 
@@ -147,7 +149,9 @@ export class IncrementalClassifier {
     const pad = conv.size - 1;
     const n = x.length / conv.channels;
     const window = new Float32Array((pad + n) * conv.channels); // zeros in front: causal padding
-    context.forEach((row, k) => window.set(row, (pad - context.length + k) * conv.channels));
+    context.forEach((row, k) => {
+      window.set(row, (pad - context.length + k) * conv.channels);
+    });
     window.set(x, pad * conv.channels);
     return this.compute(() => {
       const input = tf.tensor3d(window, [1, pad + n, conv.channels]);
@@ -198,6 +202,8 @@ function sigmoid(x) {
 
 function concatRows(rows, width) {
   const flat = new Float32Array(rows.length * width);
-  rows.forEach((row, k) => flat.set(row, k * width));
+  rows.forEach((row, k) => {
+    flat.set(row, k * width);
+  });
   return flat;
 }
