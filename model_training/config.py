@@ -55,10 +55,10 @@ PREPROCESSING = {
 # How a drawing is shown to the bitmap teacher (model_training/teacher.py): scaled to 0..255 like a
 # simplified drawing, centred in an image_size square (so margin = (image_size - 256) / 2), lines
 # line_width wide, box-filtered down to the teacher's output_size. Chosen by the teacher's top-1 on the
-# real test drawings (`python -m model_training.teacher`); see README.
+# real test drawings (`python -m model_training.teacher`); docs/experiments.md, "The teacher".
 TEACHER_RENDERING = {"image_size": 288, "line_width": 16.0, "output_size": 28}
 
-# Drawings shared from the game (model_training.contributions) have key_ids that start with this.
+# Drawings shared from the game (`flask --app webapp contributions export`) have key_ids that start with this.
 CONTRIBUTION_KEY_PREFIX = "contribution-"
 
 # Dataset splits are a pure function of key_id (see sketch_rnn.split_for_key).

@@ -16,9 +16,34 @@ from webapp.database import make_engine, upgrade
 from webapp.models import Contribution
 
 FIXTURE_QUICKDRAW_DIR = Path(__file__).resolve().parent / "fixtures" / "quickdraw"
+# The heavy parts a test may need, by the fixture that brings each: such a test gets that marker and `slow`, so
+# the fast loop (`scripts/test.sh -m "not slow"`) leaves them out. Tests that start servers or train in their
+# own body carry the markers themselves.
+HEAVY_FIXTURES = {
+    "browser": "browser",  # Chromium
+    "postgresql_url": "services",  # a PostgreSQL server
+    "server": "services",  # gunicorn, alone or behind nginx with Redis
+    "proxied": "services",
+    "quick_run": "training",  # a TensorFlow training run and its export
+    "one_device_run": "training",
+    "other_package": "training",
+    "teacher_path": "training",
+}
 # Preprocessing unlike config.PREPROCESSING (coarser simplification, a smaller frame, other offset scaling):
 # a model trained with it reads every drawing differently, and everything that reads drawings must follow it.
 OTHER_PREPROCESSING = {**PREPROCESSING, "canvas_size": 127, "rdp_epsilon": 3.5, "delta_scale": 9.0, "max_points": 120}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        kinds = {HEAVY_FIXTURES[name] for name in item.fixturenames if name in HEAVY_FIXTURES}
+        kinds |= {mark.name for mark in item.iter_markers() if mark.name in HEAVY_FIXTURES.values()}
+        if getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "postgresql":
+            kinds.add("services")  # database_url asks for the PostgreSQL server only for this parameter
+        for kind in sorted(kinds):
+            item.add_marker(kind)
+        if kinds:
+            item.add_marker("slow")
 
 
 @pytest.fixture(scope="session")

@@ -221,6 +221,7 @@ stroke3_rows = st.lists(
 )
 
 
+@pytest.mark.slow  # over ten seconds
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=json_values | st.fixed_dictionaries({"strokes": stroke3_rows}))
 def test_any_json_gets_a_prediction_or_a_clear_4xx(client, payload):

@@ -162,6 +162,7 @@ def test_unreachable_server_in_fallback_mode_keeps_the_drawing(page, server, cat
     assert guesses(page, "server")["guesses"]
 
 
+@pytest.mark.services
 def test_without_model_files_the_page_still_draws(browser, tmp_path, cat):
     with live_server(model_dir=tmp_path / "no-model") as (url, _):
         context = browser.new_context()
@@ -173,6 +174,7 @@ def test_without_model_files_the_page_still_draws(browser, tmp_path, cat):
         context.close()
 
 
+@pytest.mark.services
 def test_a_model_description_the_page_cannot_use_is_refused_and_named(browser, tmp_path, cat):
     folder = tmp_path / "model"
     shutil.copytree(MODEL_DIR, folder)

@@ -161,6 +161,7 @@ def test_an_unavailable_database_is_a_503_that_says_the_drawing_is_kept(make_app
     assert client.get("/healthz").status_code == 200  # predictions go on without the database
 
 
+@pytest.mark.slow  # over ten seconds
 def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_url, tmp_path):
     for payload in (
         round_of(),

@@ -13,6 +13,7 @@ def seeded():
     keras.utils.set_random_seed(0)
 
 
+@pytest.mark.slow  # over ten seconds
 def test_both_week_forecasters_train_and_emit_seven_days():
     t = np.arange(400, dtype=np.float32)
     series = np.sin(2 * np.pi * t / 7) + 0.05 * np.random.default_rng(0).normal(size=len(t))

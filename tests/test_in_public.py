@@ -69,6 +69,7 @@ def test_hundreds_of_trickling_connections_from_one_address_leave_others_answere
             connection.close()
 
 
+@pytest.mark.services
 def test_two_app_servers_share_one_database_one_limit_store_and_one_model(postgresql_url, tmp_path):
     """The deployment README gives: N app servers behind a load balancer, PostgreSQL, Redis."""
     from sqlalchemy import text

@@ -12,6 +12,7 @@ from tests.live_server import hammer, live_server, worker_memory
 SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
 
 
+@pytest.mark.services
 def test_soak_has_no_errors_and_flat_memory():
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")
@@ -38,6 +39,7 @@ def api_schema(app):
 schema = schemathesis.from_pytest_fixture("api_schema")
 
 
+@pytest.mark.slow  # over ten seconds
 @schema.parametrize()
 @settings(max_examples=60, deadline=None)
 def test_api_matches_its_openapi_document(case):

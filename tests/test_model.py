@@ -44,6 +44,7 @@ def test_outputs_are_causal(model):
     np.testing.assert_allclose(predict_steps(model, [changed])[0][:30], whole[:30], atol=1e-5)
 
 
+@pytest.mark.slow  # over ten seconds
 def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(quickdraw_dir):
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")

@@ -51,6 +51,7 @@ def test_the_server_reads_drawings_by_the_loaded_packages_preprocessing(make_app
     assert by_rows["guesses"] == body["guesses"]
 
 
+@pytest.mark.services
 def test_the_page_reads_drawings_by_the_packages_preprocessing_and_agrees_with_the_server(
     browser, other_package, raw_cat
 ):

@@ -140,6 +140,7 @@ def teach_spiral(page, draw):
     page.wait_for_selector("#teach[data-own-categories='1']")
 
 
+@pytest.mark.services
 @pytest.mark.parametrize("engine", ["browser", "server"])
 def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exported_and_imported(
     browser, engine, tmp_path
@@ -201,6 +202,7 @@ def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exporte
         context.close()
 
 
+@pytest.mark.services
 def test_teaching_on_a_phone_with_a_finger(browser):
     if not (MODEL_DIR / "model.json").is_file():
         pytest.skip(f"no exported model in {MODEL_DIR}")

@@ -68,6 +68,7 @@ def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None, go
     go_on(page)
 
 
+@pytest.mark.services
 def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, database_url, tmp_path):
     won = list(recognised)[:4]
     prompts = [*won, "The Mona Lisa", "yoga"]  # the fifth is skipped, the sixth runs out of time, undrawn
@@ -147,6 +148,7 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
     assert sum(int(part.split()[-1]) for part in counted.split(", ")) == 4, printed
 
 
+@pytest.mark.services
 def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
     database = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"
     prompt = next(iter(recognised))
@@ -168,6 +170,7 @@ def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
     assert stored_contributions(database) == []  # not shared: the person never said yes
 
 
+@pytest.mark.services
 def test_a_database_that_is_down_loses_no_drawing(browser, recognised, tmp_path):
     database = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"  # not migrated yet: every insert fails
     first, second = list(recognised)[:2]

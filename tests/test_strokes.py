@@ -156,6 +156,7 @@ def readable(drawing):
     )
 
 
+@pytest.mark.slow  # over ten seconds
 @settings(max_examples=300, deadline=None)
 @given(st.lists(stroke, min_size=0, max_size=6))
 def test_any_drawing_gives_valid_stroke3_or_a_clear_error(drawing):
@@ -173,6 +174,7 @@ def test_any_drawing_gives_valid_stroke3_or_a_clear_error(drawing):
     assert np.isfinite(normalize(stroke3, PREPROCESSING)).all()
 
 
+@pytest.mark.slow  # over ten seconds
 def test_simplifier_agrees_with_googles_simplified_drawings(quickdraw_dir):
     figures = agreement(read_pairs(quickdraw_dir, per_category=3))
     assert figures["pairs"] >= 18  # the committed fixture: 6 categories; the shared folder: over 900

@@ -112,6 +112,7 @@ def run_train(*args):
     return run_module("model_training.train", *args, check=False)
 
 
+@pytest.mark.training
 def test_quick_training_with_a_teacher_records_it_in_the_package(teacher_path, quickdraw_dir, tmp_path):
     result = run_train(
         "--quick",
@@ -138,6 +139,7 @@ def test_quick_training_with_a_teacher_records_it_in_the_package(teacher_path, q
     assert recorded["teacher_sha256"] == sha256_of(teacher_path)
 
 
+@pytest.mark.training
 def test_a_bad_teacher_stops_training_before_it_starts(tmp_path):
     result = run_train("--quick", "--teacher", tmp_path / "nothing.h5", "--out", tmp_path / "run")
     assert result.returncode == 2

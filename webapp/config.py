@@ -12,7 +12,7 @@ DEFAULTS = {
     "BODY_TIMEOUT": 10,  # seconds for a whole request body to arrive; a stalled one gets 408
     "TOP_K": 5,  # guesses returned by default, and listed by the pages
     # TF.js backends the pages try, in order: fastest first on a CPU-only machine, as measured by
-    # benchmarks/browser_inference.py (see README).
+    # benchmarks/browser_inference.py (docs/experiments.md, "Benchmarks").
     "BROWSER_BACKENDS": ["wasm", "cpu", "webgl"],
     "DRAWING_STORAGE_KEY": "inkling.drawing.v1",  # where the drawing page keeps the drawing across reloads
     # where the pages keep a person's own categories (/teach): names and example drawings, in their browser

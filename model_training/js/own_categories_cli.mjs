@@ -11,9 +11,12 @@ const memory = new Map(); // a localStorage for node
 globalThis.localStorage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, String(v)) };
 
 const { cases, files } = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const prototypes = cases.map(({ examples }) => Object.entries(examples).map(([name, embeddings]) => ({
-  name, prototype: prototype(embeddings),
-})));
+const prototypes = cases.map(({ examples }) =>
+  Object.entries(examples).map(([name, embeddings]) => ({
+    name,
+    prototype: prototype(embeddings),
+  })),
+);
 const merged = cases.map((c, k) => merge(c.guesses, c.drawing, prototypes[k], c.top_k, c.threshold));
 const imports = files.map((text, k) => {
   const store = new OwnCategories(`test-${k}`);
@@ -24,8 +27,11 @@ const imports = files.map((text, k) => {
     return { error: error.message };
   }
 });
-writeFileSync(process.argv[3], JSON.stringify({
-  merged,
-  prototypes: prototypes.map((list) => Object.fromEntries(list.map((p) => [p.name, Array.from(p.prototype)]))),
-  imports,
-}));
+writeFileSync(
+  process.argv[3],
+  JSON.stringify({
+    merged,
+    prototypes: prototypes.map((list) => Object.fromEntries(list.map((p) => [p.name, Array.from(p.prototype)]))),
+    imports,
+  }),
+);

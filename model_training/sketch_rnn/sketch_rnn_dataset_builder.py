@@ -9,7 +9,7 @@ works. Three sources, one per config:
 - `ndjson`:   a local folder in the official formats: simplified/, raw/ and synthetic/ *.ndjson[.gz].
               A drawing in both raw/ and simplified/ (same key_id) is counted once, from simplified/.
               Synthetic drawings go to `train` only; real ones are split by a hash of their key_id.
-              A config's `contributions` folder (model_training.contributions export) adds the game's
+              A config's `contributions` folder (`flask --app webapp contributions export`) adds the game's
               shared drawings, as real ones.
 - `npz`:      a local folder of sketch-rnn `<category>.npz` files, keeping their train/valid/test splits.
 - `download`: the official per-category sketch-rnn `.npz` files, downloaded (needs the network).

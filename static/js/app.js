@@ -55,12 +55,17 @@ function setStatus(text) {
 // The person sees where the guessing happens; the cost of the last guess is under "What the model sees".
 function showResult({ guesses, embedding, engine, points, computed, ms }) {
   const topK = Number(root.dataset.topK);
-  showGuesses(embedding && ownPrototypes.length ? merge(guesses, embedding, ownPrototypes, topK, ownThreshold) : guesses,
-    engine, ms);
+  showGuesses(
+    embedding && ownPrototypes.length ? merge(guesses, embedding, ownPrototypes, topK, ownThreshold) : guesses,
+    engine,
+    ms,
+  );
   setStatus(readyText());
   setHint(points ? "" : "Start drawing: Inkling's guesses appear here, best first.");
-  document.getElementById("timing").textContent = !points ? ""
-    : engine === "browser" ? `Last guess: ${ms.toFixed(1)} ms in this browser (TF.js, ${guesser.engine.backend}); ${points} points, ${computed} of them new.`
+  document.getElementById("timing").textContent = !points
+    ? ""
+    : engine === "browser"
+      ? `Last guess: ${ms.toFixed(1)} ms in this browser (TF.js, ${guesser.engine.backend}); ${points} points, ${computed} of them new.`
       : `Last guess: ${ms.toFixed(0)} ms from the server, for ${points} points.`;
 }
 
@@ -84,7 +89,8 @@ function showGuesses(guesses, engineName, ms) {
 function showTopGuess() {
   const best = document.querySelector("#guesses li[data-label]");
   document.getElementById("top-guess").textContent = best
-    ? `Looks like: ${best.querySelector(".label").textContent} (${best.querySelector(".percent").textContent})` : "";
+    ? `Looks like: ${best.querySelector(".label").textContent} (${best.querySelector(".percent").textContent})`
+    : "";
 }
 
 function showModelInput() {
@@ -93,16 +99,18 @@ function showModelInput() {
   document.getElementById("input-shape").textContent = `(${count}, 3)`;
   const start = Math.max(0, count - 6);
   const body = document.getElementById("input-rows");
-  body.replaceChildren(...Array.from({ length: count - start }, (_, k) => {
-    const i = start + k;
-    const tr = document.createElement("tr");
-    for (const value of [i, rows[3 * i].toFixed(3), rows[3 * i + 1].toFixed(3), rows[3 * i + 2]]) {
-      const td = document.createElement("td");
-      td.textContent = value;
-      tr.append(td);
-    }
-    return tr;
-  }));
+  body.replaceChildren(
+    ...Array.from({ length: count - start }, (_, k) => {
+      const i = start + k;
+      const tr = document.createElement("tr");
+      for (const value of [i, rows[3 * i].toFixed(3), rows[3 * i + 1].toFixed(3), rows[3 * i + 2]]) {
+        const td = document.createElement("td");
+        td.textContent = value;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
 }
 
 document.getElementById("undo").addEventListener("click", () => pad.undo());
@@ -151,7 +159,10 @@ async function start() {
   const { metadata, engine, engineError } = loaded;
   document.getElementById("delta-scale").textContent = metadata.preprocessing.delta_scale;
   guesser = new Guesser({
-    metadata, engine, topK: Number(root.dataset.topK), predictUrl: root.dataset.predictUrl,
+    metadata,
+    engine,
+    topK: Number(root.dataset.topK),
+    predictUrl: root.dataset.predictUrl,
     onResult: showResult,
     onError: (message) => setStatus(`The server could not guess (${message}). Your drawing is kept; keep drawing.`),
   });
@@ -165,7 +176,8 @@ async function start() {
     serverToggle.disabled = true;
   }
   await readOwnCategories();
-  window.addEventListener("storage", (event) => { // taught in another tab
+  window.addEventListener("storage", (event) => {
+    // taught in another tab
     if (event.key === own.storageKey) readOwnCategories().then(() => guesser.update(pad.strokes, pad.frame));
   });
   setStatus(readyText());

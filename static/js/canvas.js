@@ -4,8 +4,16 @@
 // Whether `strokes` is a drawing in that format: a list of strokes, each [xs, ys, ts] of equal, non-zero
 // lengths of finite numbers. For drawings read back from storage or a file.
 export function isDrawing(strokes) {
-  return Array.isArray(strokes) && strokes.every((s) => Array.isArray(s) && s.length === 3 && s[0].length > 0 &&
-    s.every((c) => Array.isArray(c) && c.length === s[0].length && c.every(Number.isFinite)));
+  return (
+    Array.isArray(strokes) &&
+    strokes.every(
+      (s) =>
+        Array.isArray(s) &&
+        s.length === 3 &&
+        s[0].length > 0 &&
+        s.every((c) => Array.isArray(c) && c.length === s[0].length && c.every(Number.isFinite)),
+    )
+  );
 }
 
 export class DrawingPad {

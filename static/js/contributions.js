@@ -95,8 +95,10 @@ export class Contributions {
         stored += 1;
       } else if (response.status === 429 || response.status >= 500) {
         const body = await response.json().catch(() => ({}));
-        problem = response.status === 429 ? "Inkling has all the drawings it can take from here for now"
-          : body.error ?? `The server could not store it (HTTP ${response.status})`;
+        problem =
+          response.status === 429
+            ? "Inkling has all the drawings it can take from here for now"
+            : (body.error ?? `The server could not store it (HTTP ${response.status})`);
         waitMs = Math.max(RETRY_MS, 1000 * (Number(response.headers.get("Retry-After")) || 0));
         break;
       } else {
@@ -109,7 +111,9 @@ export class Contributions {
     }
     this.sending = false;
     if (problem) {
-      this.onStatus(`${problem}: ${queue.length} drawing${queue.length === 1 ? " is" : "s are"} kept here and sent again soon.`);
+      this.onStatus(
+        `${problem}: ${queue.length} drawing${queue.length === 1 ? " is" : "s are"} kept here and sent again soon.`,
+      );
       this.timer = setTimeout(() => this.flush(), waitMs);
     } else if (stored) {
       this.shared += stored;

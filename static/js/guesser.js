@@ -7,7 +7,7 @@
 // runs at most once per animation frame, with the newest drawing. On the server one request is in flight
 // at a time, and the newest drawing goes when it answers, so a slow server is never queued up.
 import { topGuesses } from "./guesses.js";
-import { FramedDrawing, drawingToStroke3, frameOf, normalize } from "./strokes.js";
+import { drawingToStroke3, FramedDrawing, frameOf, normalize } from "./strokes.js";
 
 export class Guesser {
   // metadata: the model's checked metadata.json; engine: the browser engine or null; onResult(result) gets
@@ -60,8 +60,14 @@ export class Guesser {
     const started = performance.now();
     const { probabilities, embedding, computed } = this.engine.classifier.predict(rows);
     const ms = performance.now() - started;
-    return { guesses: topGuesses(probabilities, this.metadata.labels, this.topK), embedding, engine: "browser",
-             points: rows.length / 3, computed, ms };
+    return {
+      guesses: topGuesses(probabilities, this.metadata.labels, this.topK),
+      embedding,
+      engine: "browser",
+      points: rows.length / 3,
+      computed,
+      ms,
+    };
   }
 
   // The embedding of a finished drawing (`strokes` in `frame`), from whichever engine guesses: for an own
@@ -117,8 +123,14 @@ export class Guesser {
     try {
       const body = await this.post({ strokes: stroke3, top_k: this.topK, embedding: this.withEmbedding });
       if (generation !== this.generation) return; // the pad was cleared or a new round began meanwhile
-      this.onResult({ guesses: body.guesses, embedding: body.embedding ? Float32Array.from(body.embedding) : null,
-                      engine: "server", points: body.points, computed: body.points, ms: performance.now() - started });
+      this.onResult({
+        guesses: body.guesses,
+        embedding: body.embedding ? Float32Array.from(body.embedding) : null,
+        engine: "server",
+        points: body.points,
+        computed: body.points,
+        ms: performance.now() - started,
+      });
     } catch (error) {
       this.onError(error.message === "Failed to fetch" ? "the server cannot be reached" : error.message);
     } finally {

@@ -13,7 +13,10 @@ export function unit(vector) {
 
 export function prototype(embeddings) {
   const sum = new Float64Array(embeddings[0].length);
-  for (const embedding of embeddings) unit(embedding).forEach((v, j) => { sum[j] += v; });
+  for (const embedding of embeddings)
+    unit(embedding).forEach((v, j) => {
+      sum[j] += v;
+    });
   return unit(sum.map((v) => v / embeddings.length));
 }
 
@@ -28,8 +31,12 @@ export function similarities(embedding, prototypes) {
 
 // own: [{name, prototype}] in the order the person made them; guesses: the model's, best first.
 export function merge(guesses, embedding, own, topK, threshold) {
-  const scores = similarities(embedding, own.map((c) => c.prototype));
-  const proposed = own.map((c, k) => ({ label: c.name, similarity: Number(scores[k].toFixed(6)), own: true }))
+  const scores = similarities(
+    embedding,
+    own.map((c) => c.prototype),
+  );
+  const proposed = own
+    .map((c, k) => ({ label: c.name, similarity: Number(scores[k].toFixed(6)), own: true }))
     .map((guess, k) => ({ guess, score: scores[k] }))
     .filter(({ score }) => score >= threshold)
     .sort((a, b) => b.score - a.score) // stable: equal similarities keep the person's order

@@ -138,7 +138,8 @@ export class OwnCategories {
     for (const category of ready) {
       const embeddings = [];
       for (const example of category.examples) {
-        if (!this.embeddings.has(example)) this.embeddings.set(example, await guesser.embed(example.strokes, example.frame));
+        if (!this.embeddings.has(example))
+          this.embeddings.set(example, await guesser.embed(example.strokes, example.frame));
         embeddings.push(this.embeddings.get(example));
       }
       result.push({ name: category.name, prototype: prototype(embeddings) });

@@ -10,9 +10,34 @@ import { thumbnail } from "./thumbnail.js";
 const SPEAK_KEY = "inkling.speak.v1";
 const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
 // Labels said without an article ("draw scissors", "it's grass"), and one whose "h" is silent.
-const NO_ARTICLE = new Set(["animal migration", "asparagus", "binoculars", "bread", "broccoli", "camouflage", "drums",
-  "eyeglasses", "flip flops", "grapes", "grass", "headphones", "lightning", "matches", "pants", "peas", "pliers", "rain",
-  "rollerskates", "scissors", "shorts", "stairs", "stitches", "toothpaste", "underwear", "yoga"]);
+const NO_ARTICLE = new Set([
+  "animal migration",
+  "asparagus",
+  "binoculars",
+  "bread",
+  "broccoli",
+  "camouflage",
+  "drums",
+  "eyeglasses",
+  "flip flops",
+  "grapes",
+  "grass",
+  "headphones",
+  "lightning",
+  "matches",
+  "pants",
+  "peas",
+  "pliers",
+  "rain",
+  "rollerskates",
+  "scissors",
+  "shorts",
+  "stairs",
+  "stitches",
+  "toothpaste",
+  "underwear",
+  "yoga",
+]);
 const AN = new Set(["hourglass"]);
 
 const root = document.getElementById("game");
@@ -21,7 +46,9 @@ const prompts = JSON.parse(root.dataset.prompts);
 const roundSeconds = Number(root.dataset.roundSeconds);
 const $ = (id) => document.getElementById(id);
 const speech = "speechSynthesis" in window ? window.speechSynthesis : null;
-const contributions = new Contributions(root.dataset.contributeUrl, (text) => { $("share-status").textContent = text; });
+const contributions = new Contributions(root.dataset.contributeUrl, (text) => {
+  $("share-status").textContent = text;
+});
 
 let guesser = null; // once the model's description is loaded
 let round = null; // the round being played: {index, prompt, started, recognizedMs, guesses, ...}
@@ -96,9 +123,18 @@ function startRound(index) {
   pad.setLocked(false);
   guesser.reset();
   setRoundControls(true);
-  round = { index, prompt: prompts[index], started: performance.now(), guesses: [],
-            engine: guesser.onServer ? "server" : "browser",
-            recognizedMs: null, over: false, said: 0, saidAt: -Infinity, lastSaid: null };
+  round = {
+    index,
+    prompt: prompts[index],
+    started: performance.now(),
+    guesses: [],
+    engine: guesser.onServer ? "server" : "browser",
+    recognizedMs: null,
+    over: false,
+    said: 0,
+    saidAt: -Infinity,
+    lastSaid: null,
+  };
   root.dataset.round = String(index + 1);
   renderGuesses($("guesses"), [], "", "");
   showScreen("round");
@@ -140,8 +176,13 @@ function finishRound(recognized) {
   results.push({ prompt: round.prompt, drawing, recognized, recognizedMs: round.recognizedMs, guesses: round.guesses });
   if (drawing.length) {
     contributions.add({
-      prompt: round.prompt, drawing, recognized, recognized_ms: recognized ? round.recognizedMs : null,
-      duration_ms: durationMs, model_version: guesser.metadata.version, engine: round.engine,
+      prompt: round.prompt,
+      drawing,
+      recognized,
+      recognized_ms: recognized ? round.recognizedMs : null,
+      duration_ms: durationMs,
+      model_version: guesser.metadata.version,
+      engine: round.engine,
       guesses: round.guesses.map(({ label, probability }) => ({ label, probability: Number(probability) })),
     });
   }
@@ -164,28 +205,31 @@ function showSummary() {
   round = null;
   const won = results.filter((r) => r.recognized).length;
   $("summary-title").textContent = `Inkling recognised ${won} of your ${results.length} drawings`;
-  $("results").replaceChildren(...results.map((r) => {
-    const item = document.createElement("li");
-    item.dataset.prompt = r.prompt;
-    item.dataset.recognized = String(r.recognized);
-    const figure = document.createElement("figure");
-    const image = thumbnail(r.drawing);
-    image.setAttribute("role", "img");
-    image.setAttribute("aria-label", `Your drawing of ${article(r.prompt)}`);
-    const caption = document.createElement("figcaption");
-    const title = document.createElement("strong");
-    title.textContent = r.prompt;
-    const verdict = document.createElement("span");
-    const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
-    verdict.textContent = r.recognized
-      ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`
-      : !r.drawing.length ? "Not drawn"
-        : `Not recognised. Inkling thought: ${others.map((g) => `${g.label} (${Math.round(g.probability * 100)}%)`).join(", ") || "nothing yet"}`;
-    caption.append(title, verdict);
-    figure.append(image, caption);
-    item.append(figure);
-    return item;
-  }));
+  $("results").replaceChildren(
+    ...results.map((r) => {
+      const item = document.createElement("li");
+      item.dataset.prompt = r.prompt;
+      item.dataset.recognized = String(r.recognized);
+      const figure = document.createElement("figure");
+      const image = thumbnail(r.drawing);
+      image.setAttribute("role", "img");
+      image.setAttribute("aria-label", `Your drawing of ${article(r.prompt)}`);
+      const caption = document.createElement("figcaption");
+      const title = document.createElement("strong");
+      title.textContent = r.prompt;
+      const verdict = document.createElement("span");
+      const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
+      verdict.textContent = r.recognized
+        ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`
+        : !r.drawing.length
+          ? "Not drawn"
+          : `Not recognised. Inkling thought: ${others.map((g) => `${g.label} (${Math.round(g.probability * 100)}%)`).join(", ") || "nothing yet"}`;
+      caption.append(title, verdict);
+      figure.append(image, caption);
+      item.append(figure);
+      return item;
+    }),
+  );
   const challenge = new URL(root.dataset.playUrl, location.href);
   challenge.searchParams.set("prompts", prompts.join(","));
   $("challenge").href = challenge.pathname + challenge.search;
@@ -213,7 +257,8 @@ function setUpSettings() {
   share.addEventListener("change", () => {
     contributions.consented = share.checked;
     $("share-status").textContent = share.checked
-      ? "Thank you: the rounds you play from now on are shared." : "Your rounds are not shared.";
+      ? "Thank you: the rounds you play from now on are shared."
+      : "Your rounds are not shared.";
     if (share.checked) contributions.flush();
   });
   $("new-id").addEventListener("click", () => {
@@ -261,11 +306,18 @@ async function start() {
   }
   const { metadata, engine, engineError } = loaded;
   guesser = new Guesser({
-    metadata, engine, topK, predictUrl: root.dataset.predictUrl, onResult: show,
+    metadata,
+    engine,
+    topK,
+    predictUrl: root.dataset.predictUrl,
+    onResult: show,
     onError: () => setStatus("Inkling cannot reach the server just now; keep drawing, it tries again."),
   });
-  setStatus(engine ? "Ready: Inkling guesses right here in your browser."
-    : "Ready: the server guesses (this browser could not load the model).");
+  setStatus(
+    engine
+      ? "Ready: Inkling guesses right here in your browser."
+      : "Ready: the server guesses (this browser could not load the model).",
+  );
   if (engineError) console.info(`the browser engine is unavailable: ${engineError.message}`);
   $("start").disabled = false;
   root.dataset.ready = "true";

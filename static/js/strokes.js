@@ -42,7 +42,8 @@ export class StrokeStream {
     const { xs, ys } = this;
     const n = xs.length;
     if (n > STREAM_WINDOW) return false;
-    const ax = xs[0], ay = ys[0];
+    const ax = xs[0],
+      ay = ys[0];
     const bx = xs[n - 1] - ax;
     const by = ys[n - 1] - ay;
     const norm = Math.sqrt(bx * bx + by * by);
@@ -75,8 +76,10 @@ export class FramedDrawing {
   }
 
   continues(strokes) {
-    return strokes.length >= this.sources.length &&
-      this.sources.every((source, k) => strokes[k] === source && source[0].length >= this.counts[k]);
+    return (
+      strokes.length >= this.sources.length &&
+      this.sources.every((source, k) => strokes[k] === source && source[0].length >= this.counts[k])
+    );
   }
 
   update(strokes) {

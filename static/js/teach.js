@@ -41,14 +41,18 @@ function drawings(n) {
 function showTeaching() {
   const teaching = $("teaching");
   if (!current) {
-    teaching.textContent = own.categories.length ? "Name a new thing, or choose “Draw more” for one of yours."
+    teaching.textContent = own.categories.length
+      ? "Name a new thing, or choose “Draw more” for one of yours."
       : "Name a thing to start.";
     return;
   }
   const n = current.examples.length;
-  teaching.textContent = n >= MAX_EXAMPLES ? `“${current.name}” has ${drawings(n)}, as many as it takes.`
-    : n < MIN_EXAMPLES ? `Draw “${current.name}”, then keep it: ${drawings(n)} of ${MIN_EXAMPLES} kept.`
-      : `Inkling knows “${current.name}” from ${drawings(n)}. Another drawing teaches it more (up to ${MAX_EXAMPLES}).`;
+  teaching.textContent =
+    n >= MAX_EXAMPLES
+      ? `“${current.name}” has ${drawings(n)}, as many as it takes.`
+      : n < MIN_EXAMPLES
+        ? `Draw “${current.name}”, then keep it: ${drawings(n)} of ${MIN_EXAMPLES} kept.`
+        : `Inkling knows “${current.name}” from ${drawings(n)}. Another drawing teaches it more (up to ${MAX_EXAMPLES}).`;
 }
 
 function button(text, onClick, label = text) {
@@ -62,56 +66,72 @@ function button(text, onClick, label = text) {
 
 function renderList() {
   $("own-empty").hidden = own.categories.length > 0;
-  $("own-list").replaceChildren(...own.categories.map((category) => {
-    const item = document.createElement("li");
-    item.dataset.name = category.name;
-    if (category === current) item.setAttribute("aria-current", "true");
+  $("own-list").replaceChildren(
+    ...own.categories.map((category) => {
+      const item = document.createElement("li");
+      item.dataset.name = category.name;
+      if (category === current) item.setAttribute("aria-current", "true");
 
-    const rename = document.createElement("form");
-    rename.className = "toolbar";
-    const name = document.createElement("input");
-    name.value = category.name;
-    name.maxLength = 40;
-    name.setAttribute("aria-label", `Name of “${category.name}”`);
-    const save = document.createElement("button");
-    save.type = "submit";
-    save.textContent = "Rename";
-    rename.append(name, save);
-    rename.addEventListener("submit", (event) => {
-      event.preventDefault();
-      act(() => own.rename(category, name.value), `Renamed to “${category.name}”.`);
-    });
+      const rename = document.createElement("form");
+      rename.className = "toolbar";
+      const name = document.createElement("input");
+      name.value = category.name;
+      name.maxLength = 40;
+      name.setAttribute("aria-label", `Name of “${category.name}”`);
+      const save = document.createElement("button");
+      save.type = "submit";
+      save.textContent = "Rename";
+      rename.append(name, save);
+      rename.addEventListener("submit", (event) => {
+        event.preventDefault();
+        act(() => own.rename(category, name.value), `Renamed to “${category.name}”.`);
+      });
 
-    const count = document.createElement("p");
-    count.className = "hint";
-    count.textContent = category.examples.length >= MIN_EXAMPLES ? `${drawings(category.examples.length)}: guessed`
-      : `${drawings(category.examples.length)}: guessed from ${MIN_EXAMPLES}`;
+      const count = document.createElement("p");
+      count.className = "hint";
+      count.textContent =
+        category.examples.length >= MIN_EXAMPLES
+          ? `${drawings(category.examples.length)}: guessed`
+          : `${drawings(category.examples.length)}: guessed from ${MIN_EXAMPLES}`;
 
-    const examples = document.createElement("ul");
-    examples.className = "own-examples";
-    examples.append(...category.examples.map((example, k) => {
-      const figure = document.createElement("li");
-      const image = thumbnail(example.strokes);
-      image.setAttribute("role", "img");
-      image.setAttribute("aria-label", `Drawing ${k + 1} of “${category.name}”`);
-      figure.append(image, button("Remove", () => act(() => own.removeExample(category, k), "Drawing removed."),
-        `Remove drawing ${k + 1} of “${category.name}”`));
-      return figure;
-    }));
+      const examples = document.createElement("ul");
+      examples.className = "own-examples";
+      examples.append(
+        ...category.examples.map((example, k) => {
+          const figure = document.createElement("li");
+          const image = thumbnail(example.strokes);
+          image.setAttribute("role", "img");
+          image.setAttribute("aria-label", `Drawing ${k + 1} of “${category.name}”`);
+          figure.append(
+            image,
+            button(
+              "Remove",
+              () => act(() => own.removeExample(category, k), "Drawing removed."),
+              `Remove drawing ${k + 1} of “${category.name}”`,
+            ),
+          );
+          return figure;
+        }),
+      );
 
-    const tools = document.createElement("div");
-    tools.className = "toolbar";
-    tools.append(
-      button("Draw more", () => teach(category), `Draw more of “${category.name}”`),
-      button("Delete", () => {
-        if (!confirm(`Delete “${category.name}” and its drawings?`)) return;
-        if (current === category) current = null;
-        act(() => own.remove(category), `“${category.name}” is deleted.`);
-      }, `Delete “${category.name}”`),
-    );
-    item.append(rename, count, examples, tools);
-    return item;
-  }));
+      const tools = document.createElement("div");
+      tools.className = "toolbar";
+      tools.append(
+        button("Draw more", () => teach(category), `Draw more of “${category.name}”`),
+        button(
+          "Delete",
+          () => {
+            if (!confirm(`Delete “${category.name}” and its drawings?`)) return;
+            if (current === category) current = null;
+            act(() => own.remove(category), `“${category.name}” is deleted.`);
+          },
+          `Delete “${category.name}”`,
+        ),
+      );
+      item.append(rename, count, examples, tools);
+      return item;
+    }),
+  );
 }
 
 function teach(category) {
@@ -216,11 +236,18 @@ async function start() {
   }
   const { metadata, engine } = loaded;
   guesser = new Guesser({
-    metadata, engine, topK, predictUrl: root.dataset.predictUrl, onResult: showResult,
+    metadata,
+    engine,
+    topK,
+    predictUrl: root.dataset.predictUrl,
+    onResult: showResult,
     onError: (message) => setStatus(`The server could not guess (${message}). Your drawing is kept.`),
   });
-  setStatus(engine ? "Ready: Inkling learns right here in your browser."
-    : "Ready: the server reads your drawings (this browser could not load the model); your things stay here.");
+  setStatus(
+    engine
+      ? "Ready: Inkling learns right here in your browser."
+      : "Ready: the server reads your drawings (this browser could not load the model); your things stay here.",
+  );
   await refresh();
   root.dataset.ready = "true";
 }
