@@ -13,12 +13,17 @@ import hashlib
 import json
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 
 from model_training.sketch_model import SketchModel, UnsupportedModel
 from model_training.strokes import canvas_frame, drawing_to_stroke3, normalize
 
-SCHEMA_VERSION = 3
+# What metadata.json holds, said once: this file, read here and by the pages (scripts/vendor.mjs generates
+# their validator from it).
+METADATA_SCHEMA = json.loads((Path(__file__).resolve().parent / "metadata.schema.json").read_text())
+METADATA_VALIDATOR = jsonschema.Draft202012Validator(METADATA_SCHEMA)
+SCHEMA_VERSION = METADATA_SCHEMA["properties"]["schema_version"]["const"]
 QUANTISED = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
 
 
@@ -55,10 +60,6 @@ def decode_weights(manifest, read_file):
     return weights
 
 
-def _positive_int(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
 def _fraction(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
@@ -81,75 +82,29 @@ def _group_rows(rows):
     )
 
 
-def _quantization(value):
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("candidates"), dict)
-        and isinstance(value["candidates"].get(value.get("chosen")), dict)
-        and _count(value["candidates"][value["chosen"]].get("weights_bytes"))
-    )
+def _field(path):
+    """A place in metadata.json as the problems name it: keys and indices joined by dots."""
+    return ".".join(str(step) for step in path)
 
 
-# What the server and the pages read from metadata.json, each with the check its value must pass.
-REQUIRED = {
-    "schema_version": lambda v: v == SCHEMA_VERSION,
-    "name": lambda v: isinstance(v, str) and v,
-    "version": lambda v: isinstance(v, str) and v,
-    "labels": lambda v: (
-        isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) and len(set(v)) == len(v)
-    ),
-    "preprocessing": lambda v: isinstance(v, dict),
-    "architecture": lambda v: (
-        isinstance(v, dict)
-        and isinstance(v.get("conv_filters"), list)
-        and isinstance(v.get("lstm_units"), list)
-        and _positive_int(v.get("conv_kernel"))
-        and all(_positive_int(u) for u in v["conv_filters"] + v["lstm_units"])
-    ),
-    "parameters": _positive_int,
-    "quantization": _quantization,
-    "training_data": lambda v: isinstance(v, dict) and _count(v.get("train_real")) and _count(v.get("train_synthetic")),
-    "run": lambda v: isinstance(v, dict) and isinstance(v.get("config"), dict),
-    # The temperature both engines divide the logits by (model_training.calibration): 1 until one is fitted.
-    "calibration": lambda v: isinstance(v, dict) and _in_range("temperature", v.get("temperature")),
-    "weights": lambda v: (
-        isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(h, str) for k, h in v.items())
-    ),
-}
-# The range each preprocessing setting may take: far around any model's, and within it the arithmetic stays
-# finite (a delta_scale of 1e-300 would turn every offset into infinity). static/js/model_metadata.js
-# holds the same numbers.
-PREPROCESSING_RANGES = {
-    "canvas_size": (16, 4096),
-    "resample_spacing": (0.1, 16),
-    "rdp_epsilon": (0, 64),
-    "delta_scale": (0.01, 10000),
-    "max_points": (1, 100000),
-}
-RANGES = {**PREPROCESSING_RANGES, "temperature": (0.05, 20)}
-
-
-def _in_range(field, value):
-    low, high = RANGES[field]
-    number = isinstance(value, int) if field == "max_points" else isinstance(value, (int, float))
-    return number and not isinstance(value, bool) and low <= value <= high
+def _problems(error):
+    """The sentences for a jsonschema error, as static/js/model_metadata.js words the same error."""
+    if not error.absolute_path and error.validator == "type":
+        return ["metadata.json is not a JSON object"]
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return [f"metadata.json has no '{_field([*error.absolute_path, name])}'" for name in missing]
+    return [f"metadata.json has an invalid '{_field(error.absolute_path)}'"]
 
 
 def validate_metadata(metadata):
-    """Every problem with a metadata.json object, as a list of sentences (empty when it is sound)."""
-    if not isinstance(metadata, dict):
-        return ["metadata.json is not a JSON object"]
-    problems = []
-    for field, check in REQUIRED.items():
-        if field not in metadata:
-            problems.append(f"metadata.json has no '{field}'")
-        elif not check(metadata[field]):
-            problems.append(f"metadata.json has an invalid '{field}'")
-    preprocessing = metadata.get("preprocessing")
-    if isinstance(preprocessing, dict):
-        for field in PREPROCESSING_RANGES:
-            if not _in_range(field, preprocessing.get(field)):
-                problems.append(f"metadata.json's preprocessing has no valid '{field}'")
+    """Every problem with a metadata.json object by METADATA_SCHEMA, as sorted sentences naming the field
+    (empty when it is sound); then the rule across fields that a schema does not say."""
+    problems = sorted({problem for error in METADATA_VALIDATOR.iter_errors(metadata) for problem in _problems(error)})
+    if not problems:
+        quantization = metadata["quantization"]
+        if quantization["chosen"] not in quantization["candidates"]:
+            problems.append("metadata.json's quantization.chosen names none of its candidates")
     return problems
 
 

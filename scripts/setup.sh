@@ -24,8 +24,10 @@ if ! sha256sum --check --status "$stamp" 2>/dev/null; then
 fi
 
 stamp=node_modules/.package-lock.sha256
-if ! sha256sum --check --status "$stamp" 2>/dev/null || [ ! -f static/vendor/tf.min.js ]; then
+if ! sha256sum --check --status "$stamp" 2>/dev/null; then
   echo "setup: installing front-end libraries from npm"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error  # its postinstall runs scripts/vendor.mjs
   sha256sum package-lock.json > "$stamp"
+else
+  node scripts/vendor.mjs > /dev/null  # quick: static/vendor/ follows the libraries and metadata.schema.json
 fi

@@ -186,7 +186,7 @@ def test_a_model_description_the_page_cannot_use_is_refused_and_named(browser, t
         page = context.new_page()
         open_page(page, url)
         status = page.inner_text("#status")
-        assert "No guesses for now" in status and "no valid 'delta_scale'" in status
+        assert "No guesses for now" in status and "invalid 'preprocessing.delta_scale'" in status
         draw_with_mouse(page, cat[:2])
         assert len(saved_strokes(page)) == 2 and page.locator("#guesses li[data-label]").count() == 0
         context.close()

@@ -118,8 +118,8 @@ def damaged_copy(tmp_path, damage):
     "damage, reason",
     [
         ("no preprocessing", "has no 'preprocessing'"),
-        ("delta_scale 0", "'delta_scale'"),
-        ("delta_scale 1e-300", "'delta_scale'"),
+        ("delta_scale 0", "invalid 'preprocessing.delta_scale'"),
+        ("delta_scale 1e-300", "invalid 'preprocessing.delta_scale'"),
         ("no run settings", "has no 'run'"),
         ("no architecture", "has no 'architecture'"),
         ("random weights", "does not match its checksum"),

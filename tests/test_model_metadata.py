@@ -1,5 +1,6 @@
 """The browser (static/js/model_metadata.js, run by node) and the server (model_training/model_package.py)
-judge a metadata.json alike: the same problems, in the same words, for every field the pages read."""
+judge a metadata.json by the one schema (model_training/metadata.schema.json) alike: the same problems, in
+the same words, each naming its field."""
 
 import copy
 import json
@@ -57,3 +58,20 @@ def test_browser_and_server_find_the_same_problems():
     # or 1e-300 (no simplification at all).
     assert server[0] == [] and sum(not problems for problems in server) == 6
     assert browser["problems"] == server
+
+
+def test_each_problem_names_its_field():
+    good = json.loads((MODEL_DIR / "metadata.json").read_text())
+    broken = copy.deepcopy(good)
+    broken["preprocessing"]["delta_scale"] = 0
+    del broken["calibration"]
+    broken["labels"][3] = ""
+    assert validate_metadata(broken) == [
+        "metadata.json has an invalid 'labels.3'",
+        "metadata.json has an invalid 'preprocessing.delta_scale'",
+        "metadata.json has no 'calibration'",
+    ]
+    # A rule across fields, beside the schema: the chosen quantisation is one of those measured.
+    other = copy.deepcopy(good)
+    other["quantization"]["chosen"] = "int4"
+    assert validate_metadata(other) == ["metadata.json's quantization.chosen names none of its candidates"]
