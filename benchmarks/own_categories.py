@@ -27,10 +27,10 @@ import numpy as np
 from benchmarks.common import write_result
 from model_training.config import MODEL_DIR
 from model_training.data import add_dataset_arguments, load_split, prepare
+from model_training.model_input import page_prefix
 from model_training.model_package import ModelPackage
 from model_training.own_categories import THRESHOLD, prototype, unit
 from model_training.sketch_rnn import CATEGORIES
-from model_training.strokes import page_prefix
 
 WAYS = (5, 20)
 SHOTS = (1, 3, 5)

@@ -16,8 +16,8 @@ import time
 import numpy as np
 
 from benchmarks.common import write_result
+from model_training.drawing_checks import MAX_INPUT_POINTS
 from model_training.node import run_node
-from model_training.strokes import MAX_INPUT_POINTS
 from webapp import create_app
 
 N = MAX_INPUT_POINTS

@@ -24,9 +24,9 @@ from model_training.config import (
     TFDS_DATA_DIR,
     default_quickdraw_dir,
 )
+from model_training.ndjson import read_ndjson
 from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig, split_for_key
 from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_of
-from model_training.strokes import read_ndjson
 
 SPLITS = ("train", "validation", "test")
 MANY_REAL = 100  # a category with at least this many real training drawings is "well covered"

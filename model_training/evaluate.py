@@ -9,7 +9,7 @@ top-1/3/5 for all 345 categories and for three groups (categories with many real
 drawings, with neither), the same for categories without synthetic drawings binned by their real
 training drawings (how accuracy grows with real data), accuracy on partial drawings, and the most
 confused pairs. A partial drawing is scored as the drawing page sees it: simplified and scaled to its own
-bounding box (model_training.strokes.page_prefix).
+bounding box (model_training.model_input.page_prefix).
 Real raw drawings of the same split (the source's raw/ folder) are also replayed with their own timestamps,
 as the page receives them (scoring.early_recognition): top-1 against the fraction of the drawing's time, the
 share guessed right before the drawing ends, and the median time to the first right guess, the game's own

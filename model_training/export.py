@@ -23,10 +23,10 @@ from model_training.calibrate import fit_calibration
 from model_training.config import MODEL_DIR
 from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
+from model_training.model_input import stored_input
 from model_training.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
-from model_training.strokes import stored_input
 from model_training.tfjs_model import load_tfjs_model
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1

@@ -16,8 +16,8 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 
+from model_training.model_input import canvas_frame, drawing_to_stroke3, normalize
 from model_training.sketch_model import SketchModel, UnsupportedModel
-from model_training.strokes import canvas_frame, drawing_to_stroke3, normalize
 
 # What metadata.json holds, said once: this file, read here and by the pages (scripts/vendor.mjs generates
 # their validator from it).

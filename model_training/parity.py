@@ -19,11 +19,12 @@ import numpy as np
 
 from model_training.calibration import with_temperature
 from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
+from model_training.drawing_checks import DrawingError
 from model_training.model import predict_last
 from model_training.model_package import ModelPackage
+from model_training.ndjson import read_ndjson
 from model_training.node import run_node
 from model_training.sketch_rnn import split_for_key
-from model_training.strokes import DrawingError, read_ndjson
 from model_training.tfjs_model import load_tfjs_model
 
 BACKENDS = ("wasm", "cpu")

@@ -34,7 +34,7 @@ def setting(default, help):
 class RunConfig:
     dataset: dict  # the flags that choose the dataset, as model_training.data.prepare takes them
     model: dict  # the architecture, as model_training.model.build_model takes it
-    preprocessing: dict  # as model_training.strokes takes it; travels into metadata.json
+    preprocessing: dict  # as model_training.model_input takes it; travels into metadata.json
     # optimisation
     steps: int = setting(24000, "training steps (batches)")
     batch_size: int = setting(128, "drawings per step, over all devices and workers")

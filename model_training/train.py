@@ -44,6 +44,7 @@ from tqdm import tqdm
 from model_training.config import PREPROCESSING, PROJECT_ROOT, TEACHER_ENV, default_teacher
 from model_training.data import add_dataset_arguments, category_groups, load_split, prepare
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, guessed_right, pad_batch
+from model_training.model_input import page_prefix, stored_input
 from model_training.run_config import (
     QUICK_SETTINGS,
     RunConfig,
@@ -54,7 +55,6 @@ from model_training.run_config import (
 )
 from model_training.scoring import category_mean
 from model_training.sketch_rnn import CATEGORIES, NoDataError
-from model_training.strokes import page_prefix, stored_input
 from model_training.teacher import Teacher, TeacherError
 
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small

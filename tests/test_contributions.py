@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect
 
 from model_training.config import PROJECT_ROOT
-from model_training.strokes import read_ndjson
+from model_training.ndjson import read_ndjson
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, stored_contributions
 from webapp.database import make_engine
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from model_training.config import MODEL_DIR, PROJECT_ROOT
-from model_training.strokes import _resample
+from model_training.simplification import _resample
 from tests.live_server import live_server
 from webapp.learn import PAGES
 

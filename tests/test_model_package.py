@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from model_training.config import MODEL_DIR, PREPROCESSING
+from model_training.model_input import drawing_to_stroke3
 from model_training.model_package import ModelPackage, ModelPackageError
-from model_training.strokes import drawing_to_stroke3, read_ndjson
+from model_training.ndjson import read_ndjson
 from tests.conftest import OTHER_PREPROCESSING
 from tests.live_server import live_server
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from model_training.config import MODEL_DIR
-from model_training.strokes import read_ndjson
+from model_training.ndjson import read_ndjson
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, run_module, stored_contributions
 from tests.live_server import live_server
 from tests.pointer_input import draw_with_mouse, draw_with_touch

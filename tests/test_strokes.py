@@ -6,24 +6,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model_training.config import PREPROCESSING
-from model_training.simplification_check import agreement, read_pairs
-from model_training.strokes import (
-    MAX_COORDINATE,
-    DrawingError,
+from model_training.drawing_checks import MAX_COORDINATE, DrawingError, validate_drawing, validate_stroke3
+from model_training.model_input import (
     drawing_frame,
     drawing_to_stroke3,
     framed_stroke3,
-    from_stroke3,
     normalize,
     page_prefix,
-    parse_ndjson_line,
-    simplified_stroke3,
-    simplify,
     stored_input,
-    to_stroke3,
-    validate_drawing,
-    validate_stroke3,
 )
+from model_training.ndjson import parse_ndjson_line
+from model_training.simplification import from_stroke3, simplified_stroke3, simplify, to_stroke3
+from model_training.simplification_check import agreement, read_pairs
 
 
 def test_stroke3_round_trip():

@@ -155,8 +155,9 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
 
     from model_training.config import PREPROCESSING
     from model_training.model import QUICK_MODEL_CONFIG
+    from model_training.model_input import stored_input
     from model_training.run_config import RunConfig
-    from model_training.strokes import stored_input, to_stroke3
+    from model_training.simplification import to_stroke3
     from model_training.train import batches
 
     drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
@@ -174,7 +175,7 @@ def test_mixed_drawings_join_two_categories_and_only_the_teacher_labels_them():
     from model_training.config import PREPROCESSING
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.strokes import from_stroke3, to_stroke3
+    from model_training.simplification import from_stroke3, to_stroke3
     from model_training.train import batches, mix_drawings
 
     square = to_stroke3([[[0, 100, 100, 0, 0], [0, 0, 100, 100, 0]], [[20, 80], [50, 50]]])  # 2 strokes, 7 points
@@ -209,7 +210,7 @@ def test_augmented_drawings_keep_their_pen_lifts_and_differ():
     from model_training.config import PREPROCESSING
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.strokes import to_stroke3
+    from model_training.simplification import to_stroke3
     from model_training.train import augment
 
     strokes = [[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]

@@ -27,7 +27,9 @@ import numpy as np
 import tensorflow_datasets as tfds
 
 from model_training.config import CATEGORIES, PREPROCESSING, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
-from model_training.strokes import DrawingError, ndjson_lines, parse_ndjson_line, simplified_stroke3
+from model_training.drawing_checks import DrawingError
+from model_training.ndjson import ndjson_lines, parse_ndjson_line
+from model_training.simplification import simplified_stroke3
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-// The JavaScript definition of what the model reads of a drawing: the same steps as model_training/strokes.py
+// The JavaScript definition of what the model reads of a drawing: the same steps as model_training/model_input.py
 // (StrokeStream, framed_stroke3), written so both perform the same floating-point operations in the same
 // order (tests/test_strokes_parity.py checks it).
 //
@@ -6,7 +6,7 @@
 // [[dx, dy, penLifted], ...]; `params` is metadata.json's "preprocessing" object; a frame is
 // [originX, originY, scale]: a point (x, y) is read as ((x - originX) * scale, (y - originY) * scale).
 
-// Most points a streamed stroke holds between two fixed points (strokes.py's STREAM_WINDOW).
+// Most points a streamed stroke holds between two fixed points (model_input.py's STREAM_WINDOW).
 const STREAM_WINDOW = 64;
 
 const round = (v) => Math.floor(v + 0.5);
