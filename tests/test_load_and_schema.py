@@ -6,7 +6,6 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from model_training.config import MODEL_DIR
 from tests.live_server import hammer, live_server, worker_memory
 
 SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
@@ -14,8 +13,6 @@ SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
 
 @pytest.mark.services
 def test_soak_has_no_errors_and_flat_memory():
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
     bodies = [json.dumps({"strokes": [[d, -d, 0], [3, 4, 0], [-5, d, 1]] * (d + 1)}) for d in range(1, 40)]
     with live_server(workers=2) as (url, process):
         # Every client asks as fast as a page can (a request per 20 ms, each within the per-address points

@@ -46,8 +46,6 @@ def test_outputs_are_causal(model):
 
 @pytest.mark.slow  # over ten seconds
 def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(quickdraw_dir):
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
     report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, ModelPackage.from_pretrained(MODEL_DIR)))
     assert report["drawings"] >= 25  # 300 from the shared folder, every test drawing of the fixture
     for backend in ("wasm", "cpu"):

@@ -103,8 +103,6 @@ def test_an_exported_file_is_checked_before_anything_is_imported():
 
 
 def test_the_api_returns_the_embedding_the_page_matches_on(client):
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
     strokes = [[5, 0, 0], [0, 5, 0], [-5, 0, 0], [0, -5, 1]]
     body = client.post("/api/predict", json={"strokes": strokes, "embedding": True}).get_json()
     package = ModelPackage.from_pretrained(MODEL_DIR)
@@ -145,8 +143,6 @@ def teach_spiral(page, draw):
 def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exported_and_imported(
     browser, engine, tmp_path
 ):
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
     with live_server() as (url, _):
         context = browser.new_context(viewport={"width": 1100, "height": 900}, accept_downloads=True)
         if engine == "server":  # the browser cannot load the model: the server sends embeddings
@@ -204,8 +200,6 @@ def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exporte
 
 @pytest.mark.services
 def test_teaching_on_a_phone_with_a_finger(browser):
-    if not (MODEL_DIR / "model.json").is_file():
-        pytest.skip(f"no exported model in {MODEL_DIR}")
     with live_server() as (url, _):
         context = browser.new_context(
             viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
