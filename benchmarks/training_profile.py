@@ -33,14 +33,14 @@ from model_training.teacher import Teacher
 JIT_LENGTH_STEP = 32
 
 
-def timed(function, items, warm_up=3):
-    """Seconds per item of function(item), after warm_up items (tracing, compilation) not counted."""
-    for item in items[:warm_up]:
+def timed(function, items):
+    """Seconds per item of function(item) over a second pass: the first traces (and compiles) every shape."""
+    for item in items:
         function(item)
     began = time.perf_counter()
-    for item in items[warm_up:]:
+    for item in items:
         function(item)
-    return (time.perf_counter() - began) / max(1, len(items) - warm_up)
+    return (time.perf_counter() - began) / len(items)
 
 
 def padded(inputs, labels, weights, shares, teacher_log_p):
@@ -104,7 +104,10 @@ def main(argv=None):
     jit_step = step_function(True)
     fixed = [padded(*b) for b in labelled]
     shapes = len({b[0].shape[1] for b in fixed})
-    jit_seconds = timed(lambda b: float(jit_step(*b)), fixed, warm_up=0)  # compiling counted: one per shape
+    began = time.perf_counter()
+    for batch in fixed:  # compiling counted: once per shape
+        float(jit_step(*batch))
+    jit_seconds = (time.perf_counter() - began) / len(fixed)
     jit_warm_seconds = timed(lambda b: float(jit_step(*b)), fixed)
 
     parts = {

@@ -229,22 +229,24 @@ def batches(sequences, labels, probabilities, run, first_batch):
     Batch b is a function of (seed, b // POOL_BATCHES) alone, so a resumed run sees the same data.
     """
     pool_size = POOL_BATCHES * run.batch_size
-    lengths = np.array([len(s) for s in sequences])
     pool_index = first_batch // POOL_BATCHES
     skip = first_batch % POOL_BATCHES
     while True:
         rng = np.random.default_rng([run.seed, pool_index])
         picked = rng.choice(len(sequences), size=pool_size, p=probabilities)
-        picked = picked[np.argsort(lengths[picked], kind="stable")]  # similar lengths together: little padding
         # Off (the default), mixing draws nothing from `rng`: such runs see the batches the shipped recipe saw.
         mixed = rng.random(pool_size) < run.mix_rate if run.mix_rate else np.zeros(pool_size, dtype=bool)
         mates = partners(labels, picked, rng) if run.mix_rate else picked
+        pool = [
+            mix_drawings(sequences[i], sequences[mate], rng) if mix else sequences[i]
+            for i, mate, mix in zip(picked, mates, mixed)
+        ]
+        # Similar lengths together, as they will be read (a mixed drawing is longer): little padding.
+        order = np.argsort([len(s) for s in pool], kind="stable")
+        pool, picked, mixed = [pool[k] for k in order], picked[order], mixed[order]
         for j in rng.permutation(POOL_BATCHES)[skip:]:
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
-            shown = [
-                mix_drawings(sequences[i], sequences[mate], rng) if mix else sequences[i]
-                for i, mate, mix in zip(picked[chunk], mates[chunk], mixed[chunk])
-            ]
+            shown = pool[chunk]
             if not run.no_augment:
                 shown = [augment(s, rng, run) for s in shown]
             batch, batch_lengths = pad_batch([stored_input(s, run.preprocessing) for s in shown])
