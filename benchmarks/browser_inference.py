@@ -16,7 +16,7 @@ import sys
 from playwright.sync_api import sync_playwright
 
 from benchmarks.common import percentiles, real_stroke3, shipped_package, spread, write_result
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from harness.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from webapp.config import DEFAULTS
 
 LENGTHS = (25, 50, 100, 200)

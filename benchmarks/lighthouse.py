@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import write_result
+from harness.live_server import CHROMIUM, live_server
 from model_training.config import PROJECT_ROOT
-from tests.live_server import CHROMIUM, live_server
 
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 PAGES = ("/", "/teach", "/play", "/model", "/learn", "/learn/lstm-cell")

@@ -25,10 +25,10 @@ import urllib.request
 from playwright.sync_api import sync_playwright
 
 from benchmarks.common import percentiles, spread, write_result
+from harness.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from harness.pointer_input import draw_with_mouse, draw_with_touch
 from model_training.config import default_quickdraw_dir
 from model_training.data import raw_split
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
-from tests.pointer_input import draw_with_mouse, draw_with_touch
 from webapp.config import DEFAULTS
 
 STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]

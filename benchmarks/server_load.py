@@ -19,7 +19,7 @@ import urllib.request
 import psutil
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from tests.live_server import hammer, live_server, worker_memory
+from harness.live_server import hammer, live_server, worker_memory
 
 
 def worker_replacement_seconds():

@@ -17,7 +17,7 @@ import time
 from urllib.parse import urlparse
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from tests.live_server import hammer, live_server
+from harness.live_server import hammer, live_server
 
 
 @contextlib.contextmanager

@@ -1,14 +1,14 @@
 """Where a training step's time goes on this machine: making the batches, the teacher's labels, the step.
 
-    python -m benchmarks.training_profile --source ../shared/data/quickdraw [--batches 60] [--mix-rate 0.3]
+    python -m benchmarks.training_profile --source ../shared/data/quickdraw [--batches 60] [--mix-rate 0.3] [--xla]
 
 Each part is timed alone, one after the other, on the same batches of the shipped recipe (batch 128, the
 real and synthetic training drawings, the teacher): the batch stream (sampling, augmentation, the model's
 input: Python and numpy, in one tf.data thread while training runs), the teacher's view of each drawing
-(rendering and its CNN), and the student's forward and backward pass, as train runs it and compiled with
-XLA (`jit_compile`, on lengths padded to a multiple of JIT_LENGTH_STEP so few shapes are compiled; on CPU it
-is many times slower, so train does not use it). Training overlaps the first two with the third, in tf.data
-threads, on the same cores.
+(rendering and its CNN), and the student's forward and backward pass as train runs it; with --xla, also
+compiled with XLA (`jit_compile`, on lengths padded to a multiple of JIT_LENGTH_STEP so few shapes are
+compiled; on CPU it is many times slower, so train does not use it). Training overlaps the first two with the
+third, in tf.data threads, on the same cores.
 Prints a table and writes benchmarks/results/training_profile.json.
 """
 
@@ -61,6 +61,7 @@ def main(argv=None):
     add_dataset_arguments(parser)
     parser.add_argument("--batches", type=int, default=60)
     parser.add_argument("--mix-rate", type=float, default=0.0)
+    parser.add_argument("--xla", action="store_true", help="also time the step compiled with XLA (minutes)")
     args = parser.parse_args(argv)
     teacher_path = default_teacher()
     if teacher_path is None:
@@ -100,23 +101,20 @@ def main(argv=None):
         return tf.function(step, jit_compile=jit, reduce_retracing=True)
 
     eager_step = step_function(False)
-    step_seconds = timed(lambda b: float(eager_step(*b)), labelled)
-    jit_step = step_function(True)
-    fixed = [padded(*b) for b in labelled]
-    shapes = len({b[0].shape[1] for b in fixed})
-    began = time.perf_counter()
-    for batch in fixed:  # compiling counted: once per shape
-        float(jit_step(*batch))
-    jit_seconds = (time.perf_counter() - began) / len(fixed)
-    jit_warm_seconds = timed(lambda b: float(jit_step(*b)), fixed)
-
     parts = {
         "batch stream (numpy)": stream_seconds,
         "teacher labels": teacher_seconds,
-        "train step": step_seconds,
-        f"train step, XLA ({shapes} shapes, compiling counted)": jit_seconds,
-        "train step, XLA, compiled": jit_warm_seconds,
+        "train step": timed(lambda b: float(eager_step(*b)), labelled),
     }
+    if args.xla:
+        jit_step = step_function(True)
+        fixed = [padded(*b) for b in labelled]
+        shapes = len({b[0].shape[1] for b in fixed})
+        began = time.perf_counter()
+        for batch in fixed:  # compiling counted: once per shape
+            float(jit_step(*batch))
+        parts[f"train step, XLA ({shapes} shapes, compiling counted)"] = (time.perf_counter() - began) / len(fixed)
+        parts["train step, XLA, compiled"] = timed(lambda b: float(jit_step(*b)), fixed)
     print(f"{'part':<50}{'ms / batch':>12}{'steps/s alone':>15}")
     for name, seconds in parts.items():
         print(f"{name:<50}{seconds * 1000:>12.1f}{1 / seconds:>15.2f}")
@@ -127,6 +125,7 @@ def main(argv=None):
             "batch_size": run.batch_size,
             "batches": args.batches,
             "mix_rate": args.mix_rate,
+            "xla": args.xla,
             "mean_points_per_batch_row": float(np.mean([b[0].shape[1] for b in made])),
             "ms_per_batch": {name: seconds * 1000 for name, seconds in parts.items()},
         },

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from harness.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
 from model_training.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
 from webapp import create_app
 from webapp.database import make_engine, upgrade
 from webapp.models import Contribution

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import NGINX, REDIS, live_server, nginx_proxy, redis_server
+from harness.live_server import NGINX, REDIS, live_server, nginx_proxy, redis_server
 
 BODY = json.dumps({"strokes": [[3, 4, 0]] * 399 + [[1, 1, 1]]}).encode()  # 400 points
 

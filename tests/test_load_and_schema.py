@@ -6,7 +6,7 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from tests.live_server import hammer, live_server, worker_memory
+from harness.live_server import hammer, live_server, worker_memory
 
 SOAK_MEMORY_GROWTH_MIB = 50  # per worker, over the soak
 

@@ -9,12 +9,12 @@ import shutil
 import numpy as np
 import pytest
 
+from harness.live_server import live_server
 from model_training.config import MODEL_DIR, PREPROCESSING
 from model_training.model_input import drawing_to_stroke3
 from model_training.model_package import ModelPackage, ModelPackageError
 from model_training.ndjson import read_ndjson
 from tests.conftest import OTHER_PREPROCESSING
-from tests.live_server import live_server
 
 
 def package_copy(folder, preprocessing=None, metrics=None):

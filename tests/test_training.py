@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from harness.live_server import free_port
 from model_training.config import PROJECT_ROOT
 from tests.conftest import run_module
-from tests.live_server import free_port
 
 
 @pytest.fixture(scope="module")
