@@ -213,3 +213,17 @@ def test_the_models_and_the_migrations_describe_the_same_schema(database_url):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+
+def test_the_round_the_game_sends_is_valid_by_the_api_document_and_stored(client):
+    import jsonschema
+
+    document = client.get("/api/openapi.json").get_json()
+    schema = document["paths"]["/api/contributions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    validator = jsonschema.Draft4Validator(schema)  # OpenAPI 3.0's schemas are a dialect of draft 4
+    body = round_of()
+    assert not list(validator.iter_errors(body))
+    assert post(client, body).status_code == 201
+    # What the server refuses, the document refuses too.
+    for refused in ({**body, "consent": False}, {k: v for k, v in body.items() if k != "consent"}):
+        assert list(validator.iter_errors(refused)) and post(client, refused).status_code == 422

@@ -5,7 +5,7 @@ and schemathesis checks the app against it)."""
 from flask import Blueprint, current_app, jsonify
 
 from model_training.drawing_checks import MAX_COORDINATE, MAX_INPUT_POINTS
-from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_TEXT
+from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_STROKES, MAX_TEXT
 
 bp = Blueprint("openapi", __name__)
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
@@ -24,11 +24,21 @@ def contribution_schema(config, labels):
     label = {"type": "string", "enum": list(labels)}
     return {
         "type": "object",
-        "required": ["prompt", "drawing", "recognized", "duration_ms", "model_version", "engine", "guesses"],
+        "required": [
+            "consent",
+            "prompt",
+            "drawing",
+            "recognized",
+            "duration_ms",
+            "model_version",
+            "engine",
+            "guesses",
+        ],
         "properties": {
+            "consent": {"type": "boolean", "enum": [True], "description": "the player chose to share the round"},
             "client_id": {"type": "string", "nullable": True, "pattern": CLIENT_ID.pattern},
             "prompt": label,
-            "drawing": {"type": "array", "items": raw_stroke, "minItems": 1},
+            "drawing": {"type": "array", "items": raw_stroke, "minItems": 1, "maxItems": MAX_STROKES},
             "recognized": {"type": "boolean"},
             "recognized_ms": {**milliseconds, "nullable": True, "description": "given exactly when recognized"},
             "duration_ms": milliseconds,
