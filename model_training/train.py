@@ -76,7 +76,6 @@ def parse_args(argv):
         "--pause-at", type=int, default=0, help="stop at this step with a checkpoint, to resume later (0: never)"
     )
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
-
     parser.add_argument(
         "--cpu-devices",
         type=int,
