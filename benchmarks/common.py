@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
-from model_training.drawing_checks import DrawingError
-from model_training.model_package import ModelPackage
-from model_training.ndjson import read_ndjson
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
+from model_training.core.drawing_checks import DrawingError
+from model_training.core.model_package import ModelPackage
+from model_training.core.ndjson import read_ndjson
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 

@@ -39,9 +39,9 @@ from sqlalchemy import insert
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
 from harness.live_server import client_address, hammer, live_server, nginx_proxy, redis_server
-from model_training.config import PROJECT_ROOT, default_quickdraw_dir
-from model_training.drawing_checks import MAX_INPUT_POINTS
-from model_training.ndjson import read_ndjson
+from model_training.core.config import PROJECT_ROOT, default_quickdraw_dir
+from model_training.core.drawing_checks import MAX_INPUT_POINTS
+from model_training.core.ndjson import read_ndjson
 from webapp.database import make_engine, upgrade
 from webapp.models import Contribution
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import write_result
 from harness.live_server import CHROMIUM, live_server
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 PAGES = ("/", "/teach", "/play", "/model", "/learn", "/learn/lstm-cell")

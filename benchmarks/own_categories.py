@@ -1,4 +1,4 @@
-"""How well a person's own categories work (model_training/own_categories.py), on real drawings.
+"""How well a person's own categories work (model_training/core/own_categories.py), on real drawings.
 
     python -m benchmarks.own_categories [--model-dir static/model] [--unseen-model-dir DIR]
 
@@ -13,7 +13,7 @@ make it (the numpy engine); drawings are the dataset's real ones, read as the pa
   draws. Per threshold: how often one of their own drawings is proposed first as its category ("proposed"),
   how often a drawing the model guesses right is displaced by an own category ("displaced"). Printed per
   model: the lowest threshold on the validation split that displaces at most DISPLACED_AT_MOST of right
-  guesses, from which the shipped THRESHOLD was chosen (model_training/own_categories.py says how).
+  guesses, from which the shipped THRESHOLD was chosen (model_training/core/own_categories.py says how).
 
 Prints the tables and writes benchmarks/results/own_categories.json.
 """
@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import write_result
-from model_training.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_input import page_prefix
+from model_training.core.model_package import ModelPackage
+from model_training.core.own_categories import THRESHOLD, prototype, unit
 from model_training.data import add_dataset_arguments, load_split, prepare
-from model_training.model_input import page_prefix
-from model_training.model_package import ModelPackage
-from model_training.own_categories import THRESHOLD, prototype, unit
 from model_training.sketch_rnn import CATEGORIES
 
 WAYS = (5, 20)

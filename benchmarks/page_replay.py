@@ -27,7 +27,7 @@ from playwright.sync_api import sync_playwright
 from benchmarks.common import percentiles, spread, write_result
 from harness.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
-from model_training.config import default_quickdraw_dir
+from model_training.core.config import default_quickdraw_dir
 from model_training.data import raw_split
 from webapp.config import DEFAULTS
 

@@ -19,10 +19,10 @@ import sys
 import numpy as np
 
 from benchmarks.common import write_result
-from model_training.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import ModelPackage
 from model_training.data import add_dataset_arguments, load_split, prepare, split_counts
 from model_training.model import predict_last
-from model_training.model_package import ModelPackage
 from model_training.scoring import group_rows, page_inputs, scoring_groups
 from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model

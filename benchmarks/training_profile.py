@@ -23,7 +23,7 @@ import tf_keras as keras
 
 from benchmarks.common import write_result
 from model_training import train
-from model_training.config import PREPROCESSING, default_teacher
+from model_training.core.config import PREPROCESSING, default_teacher
 from model_training.data import add_dataset_arguments, load_split, prepare
 from model_training.model import MODEL_CONFIG, build_model
 from model_training.run_config import RunConfig

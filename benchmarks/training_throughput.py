@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import write_result
 from model_training import train
-from model_training.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR
 
 
 def main(argv=None):

@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from benchmarks.common import write_result
-from model_training.drawing_checks import MAX_INPUT_POINTS
+from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.node import run_node
 from webapp import create_app
 

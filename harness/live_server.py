@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import psutil
 
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 NGINX = "/usr/sbin/nginx"

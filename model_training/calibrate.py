@@ -3,7 +3,7 @@
     python -m model_training.calibrate --model-dir static/model --source ../shared/data/quickdraw
 
 `export` fits the calibration of every model it writes (fit_calibration); this command fits it again for a
-model already exported, on the validation split the flags choose. The temperature (model_training.calibration)
+model already exported, on the validation split the flags choose. The temperature (model_training.core.calibration)
 changes no ranking, so the weights, the version and metrics.json's figures of top-1 stay valid; evaluate
 reports the expected calibration error on the test split.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.calibration import fit_temperature, reliability
-from model_training.config import MODEL_DIR
+from model_training.core.calibration import fit_temperature, reliability
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import SCHEMA_VERSION, ModelPackage, ModelPackageError
 from model_training.data import add_dataset_arguments, load_split, prepare
 from model_training.model import predict_last
-from model_training.model_package import SCHEMA_VERSION, ModelPackage, ModelPackageError
 from model_training.scoring import FRACTIONS, page_inputs
 from model_training.tfjs_model import load_tfjs_model
 

@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import (
+from model_training.core.config import (
     CONTRIBUTION_KEY_PREFIX,
     PREPROCESSING,
     QUICKDRAW_DIR_ENV,
     TFDS_DATA_DIR,
     default_quickdraw_dir,
 )
-from model_training.ndjson import read_ndjson
+from model_training.core.ndjson import read_ndjson
 from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig, split_for_key
 from model_training.sketch_rnn.sketch_rnn_dataset_builder import simplification_of
 

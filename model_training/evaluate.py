@@ -9,14 +9,14 @@ top-1/3/5 for all 345 categories and for three groups (categories with many real
 drawings, with neither), the same for categories without synthetic drawings binned by their real
 training drawings (how accuracy grows with real data), accuracy on partial drawings, and the most
 confused pairs. A partial drawing is scored as the drawing page sees it: simplified and scaled to its own
-bounding box (model_training.model_input.page_prefix).
+bounding box (model_training.core.model_input.page_prefix).
 Real raw drawings of the same split (the source's raw/ folder) are also replayed with their own timestamps,
 as the page receives them (scoring.early_recognition): top-1 against the fraction of the drawing's time, the
 share guessed right before the drawing ends, and the median time to the first right guess, the game's own
 figure.
 Writes metrics.json and PNG plots into --model-dir (metadata.json is export's alone). metrics.json names the
 model version and weights digest it was computed for, and lists the plots; the app shows them only with
-that model (model_training.model_package).
+that model (model_training.core.model_package).
 With --teacher, the teacher is scored on the same drawings and the same partial drawings (it is not causal:
 each is rendered whole), and metrics.json holds both, for the model page to compare.
 Synthetic drawings never enter these numbers: the test split holds real drawings only.
@@ -34,11 +34,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from model_training.calibration import reliability  # noqa: E402
-from model_training.config import MODEL_DIR, default_quickdraw_dir  # noqa: E402
+from model_training.core.calibration import reliability  # noqa: E402
+from model_training.core.config import MODEL_DIR, default_quickdraw_dir  # noqa: E402
+from model_training.core.model_package import ModelPackage, ModelPackageError  # noqa: E402
 from model_training.data import SYNTHETIC, THIN, add_dataset_arguments, load_split, prepare, raw_split  # noqa: E402
 from model_training.model import predict_last  # noqa: E402
-from model_training.model_package import ModelPackage, ModelPackageError  # noqa: E402
 from model_training.scoring import (  # noqa: E402
     FRACTIONS,
     early_recognition,

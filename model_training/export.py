@@ -4,7 +4,7 @@
 
 Quantisation: uint8 when it costs at most 0.5 points of top-1 on the real validation drawings, float16
 otherwise (both measured and recorded in metadata.json). metadata.json is the one description of the model
-that the browser and the server read (model_training.model_package): labels in output order, preprocessing,
+that the browser and the server read (model_training.core.model_package): labels in output order, preprocessing,
 architecture, version, weight checksums, the run's complete settings with the teacher's checksum, training
 data counts, and the calibration fitted on the validation drawings. A new export removes the old model's
 metrics.json and plots: they describe other weights. `model_training.evaluate` writes this model's."""
@@ -20,11 +20,11 @@ from pathlib import Path
 from tensorflowjs.converters import save_keras_model
 
 from model_training.calibrate import fit_calibration
-from model_training.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_input import stored_input
+from model_training.core.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
-from model_training.model_input import stored_input
-from model_training.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
@@ -85,7 +85,7 @@ def main(argv=None):
     print(f"calibration: temperature {calibration['temperature']:.3f}")
     checksums = {p.name: sha256_of(p) for p in sorted(args.out.glob("*.bin"))}
     metadata = {
-        "schema_version": SCHEMA_VERSION,  # model_training/model_package.py checks what follows
+        "schema_version": SCHEMA_VERSION,  # model_training/core/model_package.py checks what follows
         "name": "inkling-sketch-lstm",
         "version": f"{datetime.date.today():%Y.%m.%d}-{weights_digest(checksums)[:8]}",
         "labels": CATEGORIES,
@@ -97,7 +97,7 @@ def main(argv=None):
         "training_data": details["data"],
         # Every setting of the run; the teacher by name and checksum (it is never exported).
         "run": {"config": run.published(), "teacher_sha256": details["teacher_sha256"]},
-        "calibration": calibration,  # the temperature both engines apply (model_training.calibration)
+        "calibration": calibration,  # the temperature both engines apply (model_training.core.calibration)
         "dataset": dataset,
         "weights": checksums,  # the server refuses weights that do not match
     }

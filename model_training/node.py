@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 
 SCRIPTS = Path(__file__).resolve().parent / "js"
 

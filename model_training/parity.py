@@ -6,7 +6,7 @@ drawings.
 
 Reports top-1 agreement and probability differences for TF.js's layers model and for the incremental
 classifier the page uses (fed the first half of each drawing, then the whole), per backend, and for the
-server's numpy engine (model_training/sketch_model.py), and how far the page's drawing embeddings are from
+server's numpy engine (model_training/core/sketch_model.py), and how far the page's drawing embeddings are from
 the server's; prints them and writes JSON.
 """
 
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.calibration import with_temperature
-from model_training.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
-from model_training.drawing_checks import DrawingError
+from model_training.core.calibration import with_temperature
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT, default_quickdraw_dir
+from model_training.core.drawing_checks import DrawingError
+from model_training.core.model_package import ModelPackage
+from model_training.core.ndjson import read_ndjson
 from model_training.model import predict_last
-from model_training.model_package import ModelPackage
-from model_training.ndjson import read_ndjson
 from model_training.node import run_node
 from model_training.sketch_rnn import split_for_key
 from model_training.tfjs_model import load_tfjs_model

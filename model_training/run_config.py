@@ -13,8 +13,8 @@ import types
 import typing
 from pathlib import Path
 
+from model_training.core.model_package import sha256_of
 from model_training.data import dataset_flags
-from model_training.model_package import sha256_of
 
 # Where the dataset is read and written may differ between a run and its resumption or export (another
 # machine, a moved folder); what the dataset holds may not, and the builder's config name says that.
@@ -34,7 +34,7 @@ def setting(default, help):
 class RunConfig:
     dataset: dict  # the flags that choose the dataset, as model_training.data.prepare takes them
     model: dict  # the architecture, as model_training.model.build_model takes it
-    preprocessing: dict  # as model_training.model_input takes it; travels into metadata.json
+    preprocessing: dict  # as model_training.core.model_input takes it; travels into metadata.json
     # optimisation
     steps: int = setting(24000, "training steps (batches)")
     batch_size: int = setting(128, "drawings per step, over all devices and workers")

@@ -3,9 +3,9 @@ the one definition that evaluation, the teacher's scoring and the benchmarks sha
 
 import numpy as np
 
+from model_training.core.drawing_checks import validate_drawing
+from model_training.core.model_input import drawing_frame, drawing_to_stroke3, normalize, page_prefix
 from model_training.data import category_groups, data_size_groups, split_counts
-from model_training.drawing_checks import validate_drawing
-from model_training.model_input import drawing_frame, drawing_to_stroke3, normalize, page_prefix
 from model_training.sketch_rnn import CATEGORIES
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
-from model_training.drawing_checks import DrawingError, validate_drawing
-from model_training.ndjson import read_ndjson
-from model_training.simplification import simplify
+from model_training.core.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
+from model_training.core.drawing_checks import DrawingError, validate_drawing
+from model_training.core.ndjson import read_ndjson
+from model_training.core.simplification import simplify
 
 
 def read_pairs(folder, categories=None, per_category=None):

@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
-from model_training.config import MODEL_DIR, TEACHER_RENDERING, default_teacher
+from model_training.core.config import MODEL_DIR, TEACHER_RENDERING, default_teacher
 from model_training.model import pad_batch
 from model_training.sketch_rnn import CATEGORIES
 
@@ -140,8 +140,8 @@ def teacher_by_fraction(teacher, inputs):
 
 
 def main(argv=None):
+    from model_training.core.model_package import ModelPackage, ModelPackageError
     from model_training.data import add_dataset_arguments, load_split, prepare
-    from model_training.model_package import ModelPackage, ModelPackageError
     from model_training.scoring import group_rows, page_inputs, print_rows, scoring_groups
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

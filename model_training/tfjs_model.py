@@ -1,7 +1,7 @@
 """Read an exported TF.js layers model back into tf_keras, decoding its (quantised) weights exactly as
 TF.js does, so evaluation and the parity check score the very weights the browser runs.
 
-The web server does not use this: it runs the same weights with numpy (model_training/sketch_model.py).
+The web server does not use this: it runs the same weights with numpy (model_training/core/sketch_model.py).
 """
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tf_keras as keras
 
-from model_training.model_package import decode_weights
+from model_training.core.model_package import decode_weights
 
 
 def load_tfjs_model(model_dir):

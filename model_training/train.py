@@ -41,10 +41,10 @@ import tensorflow as tf
 import tf_keras as keras
 from tqdm import tqdm
 
-from model_training.config import PREPROCESSING, PROJECT_ROOT, TEACHER_ENV, default_teacher
+from model_training.core.config import PREPROCESSING, PROJECT_ROOT, TEACHER_ENV, default_teacher
+from model_training.core.model_input import page_prefix, stored_input
 from model_training.data import add_dataset_arguments, category_groups, load_split, prepare
 from model_training.model import MODEL_CONFIG, QUICK_MODEL_CONFIG, build_model, guessed_right, pad_batch
-from model_training.model_input import page_prefix, stored_input
 from model_training.run_config import (
     QUICK_SETTINGS,
     RunConfig,

@@ -1,7 +1,7 @@
 // Copies the pinned front-end libraries from node_modules into static/vendor/ (git-ignored), so the
 // app serves them itself and needs no CDN. The ES2017 builds: the ES5 ones evaluate strings, which the
 // Content-Security-Policy forbids. For the same reason the pages' validator of metadata.json is generated here,
-// as plain code, from the one schema (model_training/metadata.schema.json), with Ajv.
+// as plain code, from the one schema (model_training/core/metadata.schema.json), with Ajv.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ for (const [source, name] of Object.entries(files)) {
   copyFileSync(join(root, "node_modules", source), join(target, name));
 }
 
-const schema = JSON.parse(readFileSync(join(root, "model_training", "metadata.schema.json"), "utf8"));
+const schema = JSON.parse(readFileSync(join(root, "model_training", "core", "metadata.schema.json"), "utf8"));
 const ajv = new Ajv2020({ allErrors: true, code: { source: true, esm: true } });
 const validator = standaloneCode(ajv, ajv.compile(schema));
 const version = `export const schemaVersion = ${JSON.stringify(schema.properties.schema_version.const)};\n`;

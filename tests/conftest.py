@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from harness.live_server import CHROMIUM, CHROMIUM_ARGS, free_port
-from model_training.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
+from model_training.core.config import PREPROCESSING, PROJECT_ROOT, default_quickdraw_dir
 from webapp import create_app
 from webapp.database import make_engine, upgrade
 from webapp.models import Contribution

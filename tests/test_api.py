@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from model_training.config import MODEL_DIR
-from model_training.drawing_checks import MAX_INPUT_POINTS
-from model_training.model_input import drawing_to_stroke3
-from model_training.ndjson import read_ndjson
+from model_training.core.config import MODEL_DIR
+from model_training.core.drawing_checks import MAX_INPUT_POINTS
+from model_training.core.model_input import drawing_to_stroke3
+from model_training.core.ndjson import read_ndjson
 from webapp.learn import PAGES
 
 CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]

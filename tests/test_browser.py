@@ -9,8 +9,8 @@ import pytest
 
 from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
-from model_training.config import MODEL_DIR
-from model_training.ndjson import read_ndjson
+from model_training.core.config import MODEL_DIR
+from model_training.core.ndjson import read_ndjson
 from webapp.config import DEFAULTS
 
 STORAGE_KEY = DEFAULTS["DRAWING_STORAGE_KEY"]

@@ -1,4 +1,4 @@
-"""Temperature scaling (model_training.calibration): the fit finds the temperature that made the labels, the
+"""Temperature scaling (model_training.core.calibration): the fit finds the temperature that made the labels, the
 calibration error says when confidence and accuracy part, and the package's temperature reaches the server's
 engine. (The page's engine applies it too: tests/test_model.py's parity runs both on the shipped package.)"""
 
@@ -6,9 +6,9 @@ import copy
 
 import numpy as np
 
-from model_training.calibration import expected_calibration_error, fit_temperature, with_temperature
-from model_training.config import MODEL_DIR
-from model_training.model_package import ModelPackage
+from model_training.core.calibration import expected_calibration_error, fit_temperature, with_temperature
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import ModelPackage
 
 
 def drawn_from(logits, rng):

@@ -9,8 +9,8 @@ import sys
 import pytest
 from sqlalchemy import inspect
 
-from model_training.config import PROJECT_ROOT
-from model_training.ndjson import read_ndjson
+from model_training.core.config import PROJECT_ROOT
+from model_training.core.ndjson import read_ndjson
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, stored_contributions
 from webapp.database import make_engine
 

@@ -10,7 +10,7 @@ import pytest
 
 from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from harness.live_server import live_server
-from model_training.config import MODEL_DIR, PROJECT_ROOT
-from model_training.simplification import _resample
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT
+from model_training.core.simplification import _resample
 from webapp.learn import PAGES
 
 PAGES_TO_CHECK = ["/", "/model", "/learn/"] + [f"/learn/{p['slug']}" for p in PAGES]

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from model_training.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import ModelPackage
 from model_training.model import MODEL_CONFIG, build_model, pad_batch, predict_steps
-from model_training.model_package import ModelPackage
 from model_training.parity import parity, real_test_sequences
 
 

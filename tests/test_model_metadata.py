@@ -1,12 +1,12 @@
-"""The browser (static/js/model_metadata.js, run by node) and the server (model_training/model_package.py)
-judge a metadata.json by the one schema (model_training/metadata.schema.json) alike: the same problems, in
+"""The browser (static/js/model_metadata.js, run by node) and the server (model_training/core/model_package.py)
+judge a metadata.json by the one schema (model_training/core/metadata.schema.json) alike: the same problems, in
 the same words, each naming its field."""
 
 import copy
 import json
 
-from model_training.config import MODEL_DIR
-from model_training.model_package import SCHEMA_VERSION, validate_metadata
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import SCHEMA_VERSION, validate_metadata
 from model_training.node import run_node
 
 

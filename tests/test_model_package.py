@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from harness.live_server import live_server
-from model_training.config import MODEL_DIR, PREPROCESSING
-from model_training.model_input import drawing_to_stroke3
-from model_training.model_package import ModelPackage, ModelPackageError
-from model_training.ndjson import read_ndjson
+from model_training.core.config import MODEL_DIR, PREPROCESSING
+from model_training.core.model_input import drawing_to_stroke3
+from model_training.core.model_package import ModelPackage, ModelPackageError
+from model_training.core.ndjson import read_ndjson
 from tests.conftest import OTHER_PREPROCESSING
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
-from model_training.config import MODEL_DIR
-from model_training.model_package import ModelPackage
+from model_training.core.config import MODEL_DIR
+from model_training.core.model_package import ModelPackage
+from model_training.core.own_categories import THRESHOLD, merge, prototype, similarities, unit
 from model_training.node import run_node
-from model_training.own_categories import THRESHOLD, merge, prototype, similarities, unit
 
 MODEL_GUESSES = [{"label": "snail", "probability": 0.6}, {"label": "hurricane", "probability": 0.2}]
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model_training.config import PREPROCESSING
-from model_training.drawing_checks import MAX_COORDINATE, DrawingError, validate_drawing, validate_stroke3
-from model_training.model_input import (
+from model_training.core.config import PREPROCESSING
+from model_training.core.drawing_checks import MAX_COORDINATE, DrawingError, validate_drawing, validate_stroke3
+from model_training.core.model_input import (
     drawing_frame,
     drawing_to_stroke3,
     framed_stroke3,
@@ -15,8 +15,8 @@ from model_training.model_input import (
     page_prefix,
     stored_input,
 )
-from model_training.ndjson import parse_ndjson_line
-from model_training.simplification import from_stroke3, simplified_stroke3, simplify, to_stroke3
+from model_training.core.ndjson import parse_ndjson_line
+from model_training.core.simplification import from_stroke3, simplified_stroke3, simplify, to_stroke3
 from model_training.simplification_check import agreement, read_pairs
 
 

@@ -1,13 +1,13 @@
-"""static/js/strokes.js (run by node) and model_training/model_input.py read real raw drawings identically, with
+"""static/js/strokes.js (run by node) and model_training/core/model_input.py read real raw drawings identically, with
 the shipped preprocessing and with another model's, in each drawing's own frame and in a canvas's."""
 
 import numpy as np
 import pytest
 
-from model_training.config import PREPROCESSING
-from model_training.drawing_checks import validate_drawing
-from model_training.model_input import drawing_frame, drawing_to_stroke3, normalize
-from model_training.ndjson import read_ndjson
+from model_training.core.config import PREPROCESSING
+from model_training.core.drawing_checks import validate_drawing
+from model_training.core.model_input import drawing_frame, drawing_to_stroke3, normalize
+from model_training.core.ndjson import read_ndjson
 from model_training.node import run_node
 from tests.conftest import OTHER_PREPROCESSING
 

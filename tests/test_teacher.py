@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 import tf_keras as keras
 
-from model_training.model_package import sha256_of
+from model_training.core.model_package import sha256_of
 from model_training.sketch_rnn import CATEGORIES
 from model_training.teacher import Teacher, TeacherError, render
 from model_training.train import point_losses

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from harness.live_server import free_port
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 from tests.conftest import run_module
 
 
@@ -75,7 +75,7 @@ def test_export_refuses_a_run_json_without_types(quick_run, tmp_path):
 
 @pytest.mark.training
 def test_export_and_evaluate_write_what_the_app_reads(quick_run):
-    from model_training.model_package import ModelPackage
+    from model_training.core.model_package import ModelPackage
     from model_training.run_config import RunConfig
 
     folder, common, _, _ = quick_run
@@ -137,7 +137,7 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
 
 
 def test_the_teacher_is_found_by_flag_environment_or_beside_the_checkout(monkeypatch, tmp_path, capsys):
-    from model_training import config
+    from model_training.core import config
     from model_training.train import parse_args
 
     monkeypatch.setenv(config.TEACHER_ENV, str(tmp_path / "env.h5"))
@@ -153,11 +153,11 @@ def test_the_teacher_is_found_by_flag_environment_or_beside_the_checkout(monkeyp
 def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     import numpy as np
 
-    from model_training.config import PREPROCESSING
+    from model_training.core.config import PREPROCESSING
+    from model_training.core.model_input import stored_input
+    from model_training.core.simplification import to_stroke3
     from model_training.model import QUICK_MODEL_CONFIG
-    from model_training.model_input import stored_input
     from model_training.run_config import RunConfig
-    from model_training.simplification import to_stroke3
     from model_training.train import batches
 
     drawing = to_stroke3([[[0, 50, 100], [0, 40, 0]], [[200, 255], [200, 255]]])
@@ -172,10 +172,10 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
 def test_mixed_drawings_join_two_categories_and_only_the_teacher_labels_them():
     import numpy as np
 
-    from model_training.config import PREPROCESSING
+    from model_training.core.config import PREPROCESSING
+    from model_training.core.simplification import from_stroke3, to_stroke3
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.simplification import from_stroke3, to_stroke3
     from model_training.train import batches, mix_drawings
 
     square = to_stroke3([[[0, 100, 100, 0, 0], [0, 0, 100, 100, 0]], [[20, 80], [50, 50]]])  # 2 strokes, 7 points
@@ -207,10 +207,10 @@ def test_mixed_drawings_join_two_categories_and_only_the_teacher_labels_them():
 def test_augmented_drawings_keep_their_pen_lifts_and_differ():
     import numpy as np
 
-    from model_training.config import PREPROCESSING
+    from model_training.core.config import PREPROCESSING
+    from model_training.core.simplification import to_stroke3
     from model_training.model import QUICK_MODEL_CONFIG
     from model_training.run_config import RunConfig
-    from model_training.simplification import to_stroke3
     from model_training.train import augment
 
     strokes = [[[0, 40, 80], [0, 0, 30]], [[100, 120], [100, 90]], [[10, 60], [200, 120]]]
@@ -265,7 +265,7 @@ def test_data_size_groups_bin_categories_without_synthetic_drawings_by_their_rea
 def test_a_drawing_is_replayed_as_the_page_receives_it():
     import numpy as np
 
-    from model_training.config import PREPROCESSING
+    from model_training.core.config import PREPROCESSING
     from model_training.scoring import arrival_inputs, drawn_by, early_recognition
 
     drawing = [[[0, 10, 20], [0, 0, 0], [0, 100, 200]], [[50, 50], [0, 40], [600, 700]]]
@@ -314,7 +314,7 @@ def resumed_loss(out):
 def test_mirrored_training_on_two_cpu_devices_matches_one_device_and_resumes(one_device_run, tmp_path):
     """--distribute mirrored, run here on two logical CPU devices: each replica takes half of every batch,
     the loss is divided by the global batch, so the run follows the one-device run with the same batches."""
-    from model_training.model_package import ModelPackage
+    from model_training.core.model_package import ModelPackage
 
     common, one_device_loss = one_device_run
     resumed = paused_and_resumed([*common, "--cpu-devices", "2", "--distribute", "mirrored"], tmp_path / "two")
@@ -350,7 +350,7 @@ def run_workers(command, outs):
 def test_multiworker_training_in_two_processes_matches_one_device_and_resumes(one_device_run, tmp_path):
     """--distribute multiworker with two local worker processes: every worker reads the same global batches
     and trains on its half; each keeps its own checkpoints (its own --out), the first worker's is the run."""
-    from model_training.model_package import ModelPackage
+    from model_training.core.model_package import ModelPackage
 
     common, one_device_loss = one_device_run
     command = [*common, "--distribute", "multiworker"]

@@ -9,7 +9,7 @@ import logging
 from flask import Flask
 from flask_compress import Compress
 
-from model_training.config import PROJECT_ROOT
+from model_training.core.config import PROJECT_ROOT
 from webapp import (
     api,
     cli,

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from model_training.drawing_checks import MAX_COORDINATE, DrawingError, validate_stroke3
+from model_training.core.drawing_checks import MAX_COORDINATE, DrawingError, validate_stroke3
 from webapp.inference import ModelUnavailable
 from webapp.limits import limiter, one_of_few_in_progress, prediction_points
 from webapp.request_body import RequestError, parse_json

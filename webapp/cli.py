@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from model_training.config import CONTRIBUTION_KEY_PREFIX
+from model_training.core.config import CONTRIBUTION_KEY_PREFIX
 from webapp.database import upgrade
 from webapp.models import Contribution
 

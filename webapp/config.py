@@ -1,7 +1,7 @@
 """The web app's settings. Each can be overridden by an INKLING_<NAME> environment variable (see create_app);
 how gunicorn serves the app is in webapp/gunicorn.conf.py."""
 
-from model_training.config import MODEL_DIR, PROJECT_ROOT
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT
 
 # Flask's instance folder: what the running app writes (the default SQLite database). Git-ignored.
 INSTANCE_DIR = PROJECT_ROOT / "instance"

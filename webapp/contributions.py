@@ -23,7 +23,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from model_training.drawing_checks import DrawingError, validate_drawing
+from model_training.core.drawing_checks import DrawingError, validate_drawing
 from webapp.limits import limiter
 from webapp.models import Contribution
 from webapp.request_body import RequestError, parse_json

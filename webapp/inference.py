@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model_training.model_package import ModelPackage, ModelPackageError
+from model_training.core.model_package import ModelPackage, ModelPackageError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Predictor:
 
     def predict(self, stroke3, top_k, embedding=False):
         """Top-k guesses for one drawing in stroke-3, and with `embedding` the drawing's embedding (see
-        model_training.own_categories); raises ModelUnavailable."""
+        model_training.core.own_categories); raises ModelUnavailable."""
         if not self.ready:
             raise ModelUnavailable(self.error)
         started = time.perf_counter()

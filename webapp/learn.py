@@ -6,8 +6,8 @@ import ast
 from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
 
-from model_training.config import PROJECT_ROOT
-from model_training.own_categories import THRESHOLD
+from model_training.core.config import PROJECT_ROOT
+from model_training.core.own_categories import THRESHOLD
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 

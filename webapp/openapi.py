@@ -4,7 +4,7 @@ and schemathesis checks the app against it)."""
 
 from flask import Blueprint, current_app, jsonify
 
-from model_training.drawing_checks import MAX_COORDINATE, MAX_INPUT_POINTS
+from model_training.core.drawing_checks import MAX_COORDINATE, MAX_INPUT_POINTS
 from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_STROKES, MAX_TEXT
 
 bp = Blueprint("openapi", __name__)

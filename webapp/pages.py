@@ -3,7 +3,7 @@ model's files (one package for both engines)."""
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 
-from model_training.own_categories import THRESHOLD
+from model_training.core.own_categories import THRESHOLD
 
 bp = Blueprint("pages", __name__)
 

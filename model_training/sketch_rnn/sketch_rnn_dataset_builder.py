@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow_datasets as tfds
 
-from model_training.config import CATEGORIES, PREPROCESSING, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
-from model_training.drawing_checks import DrawingError
-from model_training.ndjson import ndjson_lines, parse_ndjson_line
-from model_training.simplification import simplified_stroke3
+from model_training.core.config import CATEGORIES, PREPROCESSING, QUICKDRAW_DIR_ENV, SPLIT_PERCENT
+from model_training.core.drawing_checks import DrawingError
+from model_training.core.ndjson import ndjson_lines, parse_ndjson_line
+from model_training.core.simplification import simplified_stroke3
 
 log = logging.getLogger(__name__)
 

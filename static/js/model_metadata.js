@@ -1,5 +1,5 @@
 // What the pages read from metadata.json, checked against the one schema of it
-// (model_training/metadata.schema.json), which the server checks too (model_training/model_package.py):
+// (model_training/core/metadata.schema.json), which the server checks too (model_training/core/model_package.py):
 // scripts/vendor.mjs generates the validator from it at setup, and the problems are worded as the server
 // words them, each naming its field (tests/test_model_metadata.py). A page refuses a description that fails
 // them instead of guessing from it.

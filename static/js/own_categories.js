@@ -1,4 +1,4 @@
-// A person's own categories beside the model's: the algorithm of model_training/own_categories.py (which
+// A person's own categories beside the model's: the algorithm of model_training/core/own_categories.py (which
 // says why it works and how the threshold was chosen), kept identical to it by a parity test.
 // An embedding is the model's last LSTM state after a drawing's last point; a prototype is the unit mean
 // of an own category's unit embeddings; an own category is proposed, ahead of the model's guesses, when

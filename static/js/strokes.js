@@ -1,4 +1,4 @@
-// The JavaScript definition of what the model reads of a drawing: the same steps as model_training/model_input.py
+// The JavaScript definition of what the model reads of a drawing: the same steps as model_training/core/model_input.py
 // (StrokeStream, framed_stroke3), written so both perform the same floating-point operations in the same
 // order (tests/test_strokes_parity.py checks it).
 //

@@ -8,7 +8,7 @@ The preprocessing values are written into the exported model's metadata.json, so
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CATEGORIES_FILE = Path(__file__).resolve().parent / "categories.txt"
 # The 345 Quick, Draw! categories in the official order: the dataset's labels and the model's outputs.
 CATEGORIES = CATEGORIES_FILE.read_text().splitlines()

@@ -2,7 +2,7 @@
 
 Formats:
 - raw:        strokes of [[x...], [y...], [t...]], float screen coordinates, ms since the first point.
-- simplified: strokes of [[x...], [y...]], ints 0..255 (Google's recipe: model_training/simplification.py).
+- simplified: strokes of [[x...], [y...]], ints 0..255 (Google's recipe: model_training/core/simplification.py).
 - stroke-3:   an (N, 3) array of (dx, dy, pen_lifted): offsets from the previous point, pen_lifted = 1 on
               the last point of each stroke.
 

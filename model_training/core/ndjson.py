@@ -3,7 +3,7 @@
 import gzip
 import json
 
-from model_training.drawing_checks import DrawingError, validate_drawing
+from model_training.core.drawing_checks import DrawingError, validate_drawing
 
 
 def ndjson_lines(path):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from model_training.drawing_checks import has_timestamps, validate_drawing
+from model_training.core.drawing_checks import has_timestamps, validate_drawing
 
 # Longest run of points simplified as one (see _rdp_keep); far above any real stroke's points.
 RDP_WINDOW = 1024

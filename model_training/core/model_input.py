@@ -4,7 +4,7 @@ Points are mapped into a fixed frame (the page's canvas, whose longer side spans
 drawing with no canvas its own box) and each stroke is simplified as it is drawn (`StrokeStream`), never
 revising a point it has fixed. So what the model sees of a drawing in progress is the beginning of what it
 will see of the finished drawing: only the last row, the pen's current position, moves, and a new point costs
-one model step. This stroke-3 starts at (0, 0); a stored drawing (model_training/simplification.py) is
+one model step. This stroke-3 starts at (0, 0); a stored drawing (model_training/core/simplification.py) is
 re-read this way by `reframe`.
 
 static/js/strokes.js implements StrokeStream, the framing and `normalize`; tests/test_strokes_parity.py keeps
@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from model_training.drawing_checks import has_timestamps, validate_drawing
-from model_training.simplification import from_stroke3, is_simplified, round_half_up
+from model_training.core.drawing_checks import has_timestamps, validate_drawing
+from model_training.core.simplification import from_stroke3, is_simplified, round_half_up
 
 # Most points a streamed stroke holds between two fixed points (see StrokeStream): bounds the work per point.
 STREAM_WINDOW = 64

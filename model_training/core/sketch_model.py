@@ -29,7 +29,7 @@ def _output_shape(kind, config, shape):
 
 class SketchModel:
     def __init__(self, model_json, weights, temperature=1.0):
-        """`temperature` divides the output layer's logits (the package's calibration, model_training.calibration)."""
+        """`temperature` divides the output layer's logits (the package's calibration, core.calibration)."""
         self.temperature = temperature
         self.convs, self.lstms, self.dense = [], [], None
         self.layers = []  # name, type, output shape, parameters: for the learn pages
@@ -91,7 +91,7 @@ class SketchModel:
 
     def read(self, rows):
         """(n, 3) normalised rows -> the (classes,) probabilities after the last point, and the drawing's
-        embedding: the last LSTM layer's state there, what the output layer reads (model_training.own_categories)."""
+        embedding: the last LSTM layer's state there, what the output layer reads (core.own_categories)."""
         x = np.asarray(rows, dtype=np.float32)
         for kernel, bias, size in self.convs:
             padded = np.concatenate([np.zeros((size - 1, x.shape[1]), np.float32), x])

@@ -16,8 +16,8 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 
-from model_training.model_input import canvas_frame, drawing_to_stroke3, normalize
-from model_training.sketch_model import SketchModel, UnsupportedModel
+from model_training.core.model_input import canvas_frame, drawing_to_stroke3, normalize
+from model_training.core.sketch_model import SketchModel, UnsupportedModel
 
 # What metadata.json holds, said once: this file, read here and by the pages (scripts/vendor.mjs generates
 # their validator from it).
@@ -227,7 +227,7 @@ class ModelPackage:
         return normalize(stroke3, self.preprocessing)
 
     def engine(self):
-        """The numpy engine for these weights (model_training.sketch_model); raises ModelPackageError."""
+        """The numpy engine for these weights (model_training.core.sketch_model); raises ModelPackageError."""
         try:
             model = SketchModel(self.model_json, self.weights, self.temperature)
         except (UnsupportedModel, KeyError, TypeError, ValueError) as error:
