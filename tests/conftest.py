@@ -170,5 +170,18 @@ def app(make_app):
 
 
 @pytest.fixture()
+def api_schema_of(client):
+    """name -> a validator of that schema in the served /api/openapi.json (JSON Schema 2020-12, as OpenAPI 3.1
+    has it), its references resolved within the document."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    document = client.get("/api/openapi.json").get_json()
+    registry = Registry().with_resource("urn:api", Resource.from_contents(document, DRAFT202012))
+    return lambda name: Draft202012Validator({"$ref": f"urn:api#/components/schemas/{name}"}, registry=registry)
+
+
+@pytest.fixture()
 def client(app):
     return app.test_client()

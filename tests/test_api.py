@@ -13,6 +13,7 @@ from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.core.model_input import drawing_to_stroke3
 from model_training.core.ndjson import read_ndjson
 from webapp.learn import PAGES
+from webapp.schemas import MAX_TOP_K
 
 CAT = [[10, 10, 0], [20, 5, 0], [5, 30, 1], [-12, 4, 0], [30, 0, 1]]
 
@@ -50,21 +51,25 @@ def test_predict_official_records_as_the_model_package_reads_them(client, app, q
 @pytest.mark.parametrize(
     "payload, status, message",
     [
-        ([1, 2], 422, "JSON object"),
+        ([1, 2], 422, "Input should be an object"),
         ({}, 422, "exactly one"),
         ({"strokes": CAT, "drawing": [[[1], [2]]]}, 422, "exactly one"),
-        ({"strokes": CAT, "extra": 1}, 422, "unknown field"),
-        ({"strokes": []}, 422, "non-empty"),
-        ({"strokes": [[1, 2]]}, 422, "dx, dy, pen"),
-        ({"strokes": [["a", 2, 0]]}, 422, "dx, dy, pen"),
-        ({"strokes": [[1, 2, 0.5]]}, 422, "pen must be 0 or 1"),
-        ({"strokes": [[1e12, 2, 1]]}, 422, "absurd"),
-        ({"strokes": [[1, 2, 0]] * (MAX_INPUT_POINTS + 1)}, 422, f"more than {MAX_INPUT_POINTS}"),
+        ({"strokes": CAT, "extra": 1}, 422, "'extra': extra inputs are not permitted"),
+        ({"strokes": []}, 422, "'strokes': list should have at least 1 item"),
+        ({"strokes": [[1, 2]]}, 422, "'strokes.0.2': field required"),
+        ({"strokes": [["a", 2, 0]]}, 422, "'strokes.0.0': input should be a valid number"),
+        ({"strokes": [[1, 2, 0.5]]}, 422, "'strokes.0.2': input should be a valid integer"),
+        ({"strokes": [[1e12, 2, 1]]}, 422, "'strokes.0.0': input should be less than or equal to 1000000"),
+        (
+            {"strokes": [[1, 2, 0]] * (MAX_INPUT_POINTS + 1)},
+            422,
+            f"'strokes': list should have at most {MAX_INPUT_POINTS} items",
+        ),
         ({"strokes": CAT, "top_k": 0}, 422, "top_k"),
         ({"strokes": CAT, "top_k": True}, 422, "top_k"),
-        ({"drawing": []}, 422, "non-empty"),
+        ({"drawing": []}, 422, "'drawing': list should have at least 1 item"),
         ({"drawing": [[[1, 2], [3]]]}, 422, "equally long"),
-        ({"drawing": "cat"}, 422, "non-empty list"),
+        ({"drawing": "cat"}, 422, "'drawing': input should be a valid array"),
         ({"drawing": [[[1], [2]]], "canvas_size": 0.5}, 422, "canvas_size"),
         ({"drawing": [[[1], [2]]], "canvas_size": "big"}, 422, "canvas_size"),
         ({"strokes": CAT, "canvas_size": 800}, 422, "canvas_size"),
@@ -80,7 +85,17 @@ def test_non_finite_numbers_are_refused(client):
     response = client.post(
         "/api/predict", data='{"strokes": [[NaN, 1, 0], [1, Infinity, 1]]}', content_type="application/json"
     )
-    assert response.status_code == 422 and "non-finite" in response.get_json()["error"]
+    assert (
+        response.status_code == 422 and "'strokes.0.0': input should be a finite number" in response.get_json()["error"]
+    )
+    # NaN timestamps too: a raw drawing's every column is numbers a client can be held to.
+    response = client.post(
+        "/api/predict", data='{"drawing": [[[1, 2], [3, 4], [0, NaN]]]}', content_type="application/json"
+    )
+    assert (
+        response.status_code == 422
+        and "'drawing.0.2.1': input should be a finite number" in response.get_json()["error"]
+    )
 
 
 def test_malformed_json_and_wrong_content_type(client):
@@ -171,11 +186,25 @@ def test_openapi_documents_every_json_route_with_its_methods(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert documented == served
-    contribution = document["paths"]["/api/contributions"]["post"]["requestBody"]["content"]["application/json"]
-    properties = contribution["schema"]["properties"]
-    assert properties["prompt"]["enum"] == app.extensions["predictor"].labels  # the model's own labels
-    assert properties["engine"]["enum"] == ["browser", "server"]
-    assert properties["guesses"]["maxItems"] == app.config["MAX_TOP_K"]
+    schemas = document["components"]["schemas"]
+    assert schemas["Label"]["enum"] == app.extensions["predictor"].labels  # the model's own labels
+    assert schemas["Contribution"]["properties"]["engine"]["enum"] == ["browser", "server"]
+    assert schemas["Contribution"]["properties"]["guesses"]["maxItems"] == MAX_TOP_K
+
+
+def test_what_the_api_answers_is_valid_by_its_document(client, api_schema_of):
+    answers = [
+        (post(client, {"strokes": CAT, "top_k": 3, "embedding": True}), "Prediction"),
+        (post(client, {"drawing": [[[10, 50, 90], [10, 60, 10]]], "canvas_size": 255}), "Prediction"),
+        (post(client, {"strokes": []}), "Error"),
+        (client.get("/healthz"), "Health"),
+        (client.get("/api/model"), "ModelMetadata"),
+    ]
+    for response, name in answers:
+        assert not list(api_schema_of(name).iter_errors(response.get_json())), (name, response.get_json())
+    # The document is precise enough to fail: a guess without its probability is not a prediction.
+    broken = {**answers[0][0].get_json(), "guesses": [{"label": "cat"}]}
+    assert list(api_schema_of("Prediction").iter_errors(broken))
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])

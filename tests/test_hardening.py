@@ -47,14 +47,20 @@ def zigzag(points):
 # --- requests -------------------------------------------------------------------------------------------
 def test_deeply_nested_json_is_a_400_not_a_recursion_error(client):
     response = post_raw(client, "[" * 1000)
-    assert response.status_code == 400 and "nested too deeply" in strict_json(response)["error"]
+    assert response.status_code == 400 and "malformed JSON: recursion limit exceeded" in strict_json(response)["error"]
 
 
 def test_an_integer_too_large_for_a_float_is_refused(client):
     response = post_raw(client, '{"strokes":[[1' + "0" * 400 + ",1,0]]}")
-    assert response.status_code == 422 and "absurd" in strict_json(response)["error"]
+    assert (
+        response.status_code == 422
+        and "'strokes.0.0': input should be a finite number" in strict_json(response)["error"]
+    )
     response = post_raw(client, '{"drawing":[[[1' + "0" * 400 + ", 2], [1, 2]]]}")
-    assert response.status_code == 422 and "absurd" in strict_json(response)["error"]
+    assert (
+        response.status_code == 422
+        and "'drawing.0.0.0': input should be a finite number" in strict_json(response)["error"]
+    )
 
 
 def test_an_integer_longer_than_python_converts_is_a_400(client):

@@ -28,6 +28,9 @@ def test_soak_has_no_errors_and_flat_memory():
     assert max(a - b for a, b in zip(after, before)) < SOAK_MEMORY_GROWTH_MIB, (before, after)
 
 
+schemathesis.experimental.OPEN_API_3_1.enable()  # the document is OpenAPI 3.1 (pydantic's JSON Schema)
+
+
 @pytest.fixture()
 def api_schema(app):
     return schemathesis.from_wsgi("/api/openapi.json", app)

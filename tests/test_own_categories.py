@@ -110,7 +110,7 @@ def test_the_api_returns_the_embedding_the_page_matches_on(client):
     np.testing.assert_allclose(body["embedding"], state, atol=1e-6)
     assert "embedding" not in client.post("/api/predict", json={"strokes": strokes}).get_json()
     refused = client.post("/api/predict", json={"strokes": strokes, "embedding": "yes"})
-    assert refused.status_code == 422 and refused.get_json()["error"] == "'embedding' must be true or false"
+    assert refused.status_code == 422 and refused.get_json()["error"] == "'embedding': input should be a valid boolean"
 
 
 def spiral(wobble, phase, turns=3, points=120):

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model_training.core.config import PREPROCESSING
-from model_training.core.drawing_checks import MAX_COORDINATE, DrawingError, validate_drawing, validate_stroke3
+from model_training.core.drawing_checks import MAX_COORDINATE, DrawingError, validate_drawing
 from model_training.core.model_input import (
     drawing_frame,
     drawing_to_stroke3,
@@ -118,21 +118,6 @@ def test_bad_ndjson_lines_are_refused_with_a_reason():
         parse_ndjson_line("{not json")
     with pytest.raises(DrawingError, match="word"):
         parse_ndjson_line('{"drawing": [[[1], [2]]]}')
-
-
-@pytest.mark.parametrize(
-    "rows, message",
-    [
-        ([], "non-empty"),
-        ([[1, 2]], "dx, dy, pen"),
-        ([[1, 2, 2]], "pen must be 0 or 1"),
-        ([[1, float("inf"), 0]], "non-finite"),
-        ([[1, 2, 0]] * 20001, "more than"),
-    ],
-)
-def test_bad_stroke3_is_refused_with_a_reason(rows, message):
-    with pytest.raises(DrawingError, match=message):
-        validate_stroke3(rows)
 
 
 coordinate = st.one_of(st.integers(-5000, 5000), st.floats(allow_nan=True, allow_infinity=True, width=64))

@@ -22,6 +22,7 @@ from webapp import (
     pages,
     play,
     request_body,
+    schemas,
     security,
 )
 from webapp.config import DEFAULTS, INSTANCE_DIR
@@ -44,6 +45,7 @@ def create_app(test_config=None):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app.extensions["predictor"] = Predictor(app.config["MODEL_DIR"])
+    app.jinja_env.globals["TOP_K"] = schemas.TOP_K  # the pages list as many guesses as the API returns
     # No redirect for a missing or doubled slash: Werkzeug would build its absolute URL from the client's
     # Host header, and send people wherever that says.
     app.url_map.strict_slashes = False

@@ -2,61 +2,35 @@
 
 import logging
 
+import numpy as np
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from model_training.core.drawing_checks import MAX_COORDINATE, DrawingError, validate_stroke3
+from model_training.core.drawing_checks import DrawingError
 from webapp.inference import ModelUnavailable
 from webapp.limits import limiter, one_of_few_in_progress, prediction_points
-from webapp.request_body import RequestError, parse_json
+from webapp.schemas import BodyError, Health, Prediction, PredictionRequest, parsed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
 
 
-def parse_prediction_request(payload):
-    """{"strokes": [[dx, dy, pen], ...]} or {"drawing": <Quick, Draw! drawing>, optional "canvas_size"},
-    optional "top_k" and "embedding".
-
-    Returns (stroke3, top_k, embedding); raises RequestError saying what is wrong.
-    """
-    if not isinstance(payload, dict):
-        raise RequestError("the body must be a JSON object")
-    unknown = set(payload) - {"strokes", "drawing", "canvas_size", "top_k", "embedding"}
-    if unknown:
-        raise RequestError(f"unknown field(s): {', '.join(sorted(unknown))}")
-    if ("strokes" in payload) == ("drawing" in payload):
-        raise RequestError("give exactly one of 'strokes' (stroke-3) or 'drawing' (Quick, Draw! format)")
-    top_k = payload.get("top_k", current_app.config["TOP_K"])
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= current_app.config["MAX_TOP_K"]:
-        raise RequestError(f"'top_k' must be an integer from 1 to {current_app.config['MAX_TOP_K']}")
-    embedding = payload.get("embedding", False)
-    if not isinstance(embedding, bool):
-        raise RequestError("'embedding' must be true or false")
-    canvas_size = payload.get("canvas_size")
-    if canvas_size is not None and ("drawing" not in payload or not is_canvas_size(canvas_size)):
-        raise RequestError(f"'canvas_size' goes with 'drawing' and is a number from 1 to {MAX_COORDINATE:g}")
+def predict(body):
+    """A request body (bytes) -> (response body, status): the guesses, or an error saying why not."""
+    predictor = current_app.extensions["predictor"]
     try:
-        if "strokes" in payload:
-            return validate_stroke3(payload["strokes"]), top_k, embedding
-        # Framed and simplified by the loaded model's own preprocessing, as the page does it.
-        return current_app.extensions["predictor"].stroke3(payload["drawing"], canvas_size), top_k, embedding
-    except DrawingError as error:
-        raise RequestError(str(error)) from None
-
-
-def is_canvas_size(value):
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and 1 <= value <= MAX_COORDINATE
-
-
-def predict(payload):
-    """Parse and predict; returns (body, status)."""
-    try:
-        stroke3, top_k, embedding = parse_prediction_request(payload)
-        return current_app.extensions["predictor"].predict(stroke3, top_k, embedding), 200
-    except RequestError as error:
+        asked = parsed(PredictionRequest, body)
+        if asked.strokes is not None:
+            stroke3 = np.array(asked.strokes, dtype=np.float64)
+        else:  # framed and simplified by the loaded model's own preprocessing, as the page does it
+            stroke3 = predictor.stroke3([list(stroke) for stroke in asked.drawing], asked.canvas_size)
+        answer = predictor.predict(stroke3, asked.top_k, asked.embedding)
+        return Prediction(**answer).model_dump(exclude_none=True), 200
+    except BodyError as error:
         return {"error": str(error)}, error.status
+    except DrawingError as error:
+        return {"error": str(error)}, 422
     except ModelUnavailable as error:
         return {"error": f"predictions are unavailable: {error}"}, 503
 
@@ -66,12 +40,8 @@ def predict(payload):
 def api_predict():
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
-    try:
-        payload = parse_json(request.get_data())
-    except RequestError as error:
-        return jsonify(error=str(error)), error.status
     with one_of_few_in_progress():
-        body, status = predict(payload)
+        body, status = predict(request.get_data())
     return jsonify(body), status
 
 
@@ -104,5 +74,6 @@ def healthz():
     predictor = current_app.extensions["predictor"]
     database = database_status()
     if predictor.ready:
-        return jsonify(status="ok", model_version=predictor.version, database=database)
-    return jsonify(status="degraded", error=predictor.error, database=database), 503
+        return jsonify(Health(status="ok", model_version=predictor.version, database=database).model_dump()), 200
+    health = Health(status="degraded", error=predictor.error, database=database)
+    return jsonify(health.model_dump(exclude_none=True)), 503

@@ -10,14 +10,12 @@ DEFAULTS = {
     "MODEL_DIR": str(MODEL_DIR),  # the exported model the server (and the browser) use
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; larger requests get 413, chunked or not
     "BODY_TIMEOUT": 10,  # seconds for a whole request body to arrive; a stalled one gets 408
-    "TOP_K": 5,  # guesses returned by default, and listed by the pages
     # TF.js backends the pages try, in order: fastest first on a CPU-only machine, as measured by
     # benchmarks/browser_inference.py (docs/experiments.md, "Benchmarks").
     "BROWSER_BACKENDS": ["wasm", "cpu", "webgl"],
     "DRAWING_STORAGE_KEY": "inkling.drawing.v1",  # where the drawing page keeps the drawing across reloads
     # where the pages keep a person's own categories (/teach): names and example drawings, in their browser
     "OWN_CATEGORIES_STORAGE_KEY": "inkling.own-categories.v1",
-    "MAX_TOP_K": 20,
     # gzip what compresses well: TF.js, the wasm backend, pages, JSON. Model weights barely shrink.
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_MIMETYPES": [

@@ -5,6 +5,8 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.schemas import Error
+
 log = logging.getLogger(__name__)
 
 
@@ -18,7 +20,7 @@ def init_app(app):
         # Keep what the exception says beyond its body, such as the Allow header of a 405.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            return jsonify(error=error.name, detail=error.description), error.code, headers
+            return jsonify(Error(error=error.name, detail=error.description).model_dump()), error.code, headers
         return render_template("error.html", error=error), error.code, headers
 
     @app.errorhandler(Exception)

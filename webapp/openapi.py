@@ -1,131 +1,57 @@
-"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json: every /api route and /healthz,
-with the bounds and enums that validation applies (tests/test_api.py compares it with the app's routes,
-and schemathesis checks the app against it)."""
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json and generated from the bodies'
+models (webapp/schemas.py), so the document and the validation cannot disagree. tests/test_api.py checks
+it names every route; schemathesis calls the app with bodies drawn from it and checks every answer
+against it (tests/test_load_and_schema.py)."""
+
+from functools import cache
 
 from flask import Blueprint, current_app, jsonify
+from pydantic.json_schema import models_json_schema
 
-from model_training.core.drawing_checks import MAX_COORDINATE, MAX_INPUT_POINTS
-from webapp.contributions import CLIENT_ID, MAX_ROUND_MS, MAX_STROKES, MAX_TEXT
+from model_training.core.model_package import METADATA_SCHEMA
+from webapp.schemas import Contribution, Error, Health, Prediction, PredictionRequest, Stored
 
 bp = Blueprint("openapi", __name__)
-ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+REQUESTS = (PredictionRequest, Contribution)
+RESPONSES = (Prediction, Stored, Health, Error)
 
 
-def contribution_schema(config, labels):
-    """POST /api/contributions's body, as webapp.contributions.parse_contribution checks it."""
-    milliseconds = {"type": "integer", "minimum": 0, "maximum": MAX_ROUND_MS}
-    raw_stroke = {
-        "type": "array",
-        "minItems": 3,
-        "maxItems": 3,
-        "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
-        "description": "[xs, ys, ts]: screen coordinates and whole milliseconds from the first point, rising",
+def body(name):
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def answer(description, name="Error"):
+    return {"description": description, **body(name)}
+
+
+def refused(*statuses):
+    """The errors a route can answer, each with an {"error": ...} body."""
+    meaning = {
+        400: "Malformed JSON",
+        413: "Body larger than the limit",
+        415: "Not JSON",
+        422: "A body the API cannot take; the message says which field and why",
+        429: "Too many requests from this client; Retry-After says when to try again",
+        503: "Unavailable for now (the model, or the database); Retry-After when worth trying again",
     }
-    label = {"type": "string", "enum": list(labels)}
+    return {str(status): answer(meaning[status]) for status in statuses}
+
+
+@cache
+def components(labels):
+    _, schemas = models_json_schema(
+        [(model, "validation") for model in REQUESTS] + [(model, "serialization") for model in RESPONSES],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas = schemas["$defs"]
+    schemas["Label"] = {"type": "string", "enum": list(labels), "description": "one of the loaded model's categories"}
+    schemas["ModelMetadata"] = {k: v for k, v in METADATA_SCHEMA.items() if k not in ("$schema", "$id")}
+    return schemas
+
+
+def openapi_document(labels):
     return {
-        "type": "object",
-        "required": [
-            "consent",
-            "prompt",
-            "drawing",
-            "recognized",
-            "duration_ms",
-            "model_version",
-            "engine",
-            "guesses",
-        ],
-        "properties": {
-            "consent": {"type": "boolean", "enum": [True], "description": "the player chose to share the round"},
-            "client_id": {"type": "string", "nullable": True, "pattern": CLIENT_ID.pattern},
-            "prompt": label,
-            "drawing": {"type": "array", "items": raw_stroke, "minItems": 1, "maxItems": MAX_STROKES},
-            "recognized": {"type": "boolean"},
-            "recognized_ms": {**milliseconds, "nullable": True, "description": "given exactly when recognized"},
-            "duration_ms": milliseconds,
-            "model_version": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
-            "engine": {"type": "string", "enum": ["browser", "server"]},
-            "guesses": {
-                "type": "array",
-                "maxItems": config["MAX_TOP_K"],
-                "items": {
-                    "type": "object",
-                    "required": ["label", "probability"],
-                    "additionalProperties": False,
-                    "properties": {"label": label, "probability": {"type": "number", "minimum": 0, "maximum": 1}},
-                },
-            },
-        },
-        "additionalProperties": False,
-    }
-
-
-def openapi_document(config, labels):
-    number = {"type": "number"}
-    stroke3_row = {
-        "type": "array",
-        "items": number,
-        "minItems": 3,
-        "maxItems": 3,
-        "description": "[dx, dy, pen_lifted]; pen_lifted is 0 or 1",
-    }
-    stroke = {
-        "type": "array",
-        "minItems": 2,
-        "maxItems": 3,
-        "items": {"type": "array", "items": number, "minItems": 1},
-        "description": "[xs, ys] (simplified, ints 0..255) or [xs, ys, ts] (raw)",
-    }
-    request = {
-        "type": "object",
-        "properties": {
-            "strokes": {"type": "array", "items": stroke3_row, "minItems": 1, "maxItems": MAX_INPUT_POINTS},
-            "drawing": {"type": "array", "items": stroke, "minItems": 1},
-            "canvas_size": {
-                "type": "number",
-                "minimum": 1,
-                "maximum": MAX_COORDINATE,
-                "description": "with 'drawing': the longer side of the canvas it was drawn on, in the units of its "
-                "points (the page's frame); without it the drawing's own box stands for the canvas",
-            },
-            "top_k": {"type": "integer", "minimum": 1, "maximum": config["MAX_TOP_K"], "default": config["TOP_K"]},
-            "embedding": {
-                "type": "boolean",
-                "default": False,
-                "description": "also return the drawing's embedding, with which the page guesses a person's own "
-                "categories (their examples never leave the browser)",
-            },
-        },
-        "additionalProperties": False,
-        "oneOf": [{"required": ["strokes"]}, {"required": ["drawing"]}],
-    }
-    prediction = {
-        "type": "object",
-        "required": ["guesses", "points", "model_version", "ms"],
-        "properties": {
-            "guesses": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["label", "probability"],
-                    "properties": {"label": {"type": "string"}, "probability": {"type": "number"}},
-                },
-            },
-            "points": {"type": "integer", "description": "points the model read (after truncation)"},
-            "model_version": {"type": "string"},
-            "ms": {"type": "number", "description": "server-side inference time"},
-            "embedding": {
-                "type": "array",
-                "items": {"type": "number"},
-                "description": "when asked for: the model's last LSTM state after the last point",
-            },
-        },
-    }
-
-    def error(description):
-        return {"description": description, "content": {"application/json": {"schema": ERROR}}}
-
-    return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "Inkling",
             "version": "1.0.0",
@@ -135,105 +61,46 @@ def openapi_document(config, labels):
             "/api/predict": {
                 "post": {
                     "summary": "Top-k guesses for one drawing",
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
+                    "requestBody": {"required": True, **body("PredictionRequest")},
                     "responses": {
-                        "200": {
-                            "description": "Guesses, most likely first",
-                            "content": {"application/json": {"schema": prediction}},
-                        },
-                        "400": error("Malformed JSON"),
-                        "413": error("Body larger than the limit"),
-                        "415": error("Not JSON"),
-                        "422": error("A drawing the model cannot read; the message says why"),
-                        "503": error("The model is not loaded"),
+                        "200": answer("Guesses, most likely first", "Prediction"),
+                        **refused(400, 413, 415, 422, 429, 503),
                     },
                 }
             },
             "/api/contributions": {
                 "post": {
                     "summary": "Share one game round, for training",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": contribution_schema(config, labels)}},
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "Stored",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["id"],
-                                        "properties": {"id": {"type": "string"}},
-                                    }
-                                }
-                            },
-                        },
-                        "400": error("Malformed JSON"),
-                        "413": error("Body larger than the limit"),
-                        "415": error("Not JSON"),
-                        "422": error("A round that cannot be stored; the message says why"),
-                        "429": error("Too many rounds from this client; Retry-After says when to try again"),
-                        "503": error("The database or the model is unavailable; send the round again later"),
-                    },
+                    "requestBody": {"required": True, **body("Contribution")},
+                    "responses": {"201": answer("Stored", "Stored"), **refused(400, 413, 415, 422, 429, 503)},
                 }
             },
             "/api/model": {
                 "get": {
                     "summary": "The loaded model's description: labels, preprocessing, version (its metadata.json)",
-                    "responses": {
-                        "200": {"description": "metadata.json", "content": {"application/json": {}}},
-                        "503": error("The model is not loaded"),
-                    },
+                    "responses": {"200": answer("metadata.json", "ModelMetadata"), **refused(503)},
                 }
             },
             "/api/openapi.json": {
                 "get": {
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {}}}},
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
                 }
             },
             "/healthz": {
                 "get": {
-                    "summary": "Is the model loaded?",
+                    "summary": "Is the model loaded, and does the database answer?",
                     "responses": {
-                        "200": {
-                            "description": "Ready",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "status": {"type": "string"},
-                                            "model_version": {"type": "string"},
-                                            "database": {"type": "string", "enum": ["ok", "unavailable"]},
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "503": {
-                            "description": "Running without a model",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "status": {"type": "string"},
-                                            "error": {"type": "string"},
-                                            "database": {"type": "string", "enum": ["ok", "unavailable"]},
-                                        },
-                                    }
-                                }
-                            },
-                        },
+                        "200": answer("Predictions work", "Health"),
+                        "503": answer("Running without a model", "Health"),
                     },
                 }
             },
         },
+        "components": {"schemas": components(tuple(labels))},
     }
 
 
 @bp.get("/api/openapi.json")
 def api_openapi():
-    return jsonify(openapi_document(current_app.config, current_app.extensions["predictor"].labels))
+    return jsonify(openapi_document(current_app.extensions["predictor"].labels))

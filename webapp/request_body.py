@@ -9,7 +9,6 @@ timeout: it fires under gunicorn's gevent workers (webapp/gunicorn.conf.py), whe
 """
 
 import io
-import json
 
 import gevent
 from flask import abort, current_app, request
@@ -48,24 +47,6 @@ def read_body():
     environ["CONTENT_LENGTH"] = str(body.tell())
     environ.pop("HTTP_TRANSFER_ENCODING", None)
     environ["wsgi.input_terminated"] = False
-
-
-class RequestError(ValueError):
-    """A request the API refuses; `status` is the HTTP code, the message is shown to the client."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.status = status
-
-
-def parse_json(text):
-    """A request body's JSON, or RequestError (400) saying why not; never an unhandled exception."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise RequestError("malformed JSON: nested too deeply", 400) from None
-    except ValueError as error:  # JSONDecodeError, and integers longer than Python converts
-        raise RequestError(f"malformed JSON: {error}", 400) from None
 
 
 def init_app(app):

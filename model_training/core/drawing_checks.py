@@ -9,8 +9,6 @@ Formats:
 A check that fails raises DrawingError, whose message says why, for a person to read.
 """
 
-import numpy as np
-
 # Bounds that reject absurd input before any work is done. Of the 8,948 real raw drawings in Quick, Draw!'s
 # raw format, 99.9% have at most 877 points (the longest 1,174; `python -m benchmarks.hostile_clients`
 # prints these); a page that records every pointer event for a 20 s round at 200 Hz stays under 4,000.
@@ -55,24 +53,3 @@ def validate_drawing(drawing):
 def has_timestamps(drawing):
     """A raw drawing, as the game and the canvas record it: its strokes carry [xs, ys, ts]."""
     return any(len(stroke) == 3 for stroke in drawing)
-
-
-def validate_stroke3(rows):
-    """Check a client's [[dx, dy, pen], ...] list; return it as an (N, 3) float array."""
-    if not isinstance(rows, list) or not rows:
-        raise DrawingError("'strokes' must be a non-empty list of [dx, dy, pen] rows")
-    if len(rows) > MAX_INPUT_POINTS:
-        raise DrawingError(f"drawing has more than {MAX_INPUT_POINTS} points")
-    for i, row in enumerate(rows):
-        if (
-            not isinstance(row, list)
-            or len(row) != 3
-            or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in row)
-        ):
-            raise DrawingError(f"row {i} must be [dx, dy, pen] numbers")
-        # One comparison refuses NaN, infinities and integers too large for a float alike.
-        if not (abs(row[0]) <= MAX_COORDINATE and abs(row[1]) <= MAX_COORDINATE):
-            raise DrawingError(f"row {i} has a non-finite or absurd offset")
-        if row[2] not in (0, 1):
-            raise DrawingError(f"row {i}: pen must be 0 or 1")
-    return np.array(rows, dtype=np.float64)

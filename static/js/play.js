@@ -41,7 +41,7 @@ const NO_ARTICLE = new Set([
 const AN = new Set(["hourglass"]);
 
 const root = document.getElementById("game");
-const topK = Number(root.dataset.topK); // the server's TOP_K, so both engines list as many guesses
+const topK = Number(root.dataset.topK); // the API's TOP_K (webapp/schemas.py), so both engines list as many guesses
 const prompts = JSON.parse(root.dataset.prompts);
 const roundSeconds = Number(root.dataset.roundSeconds);
 const $ = (id) => document.getElementById(id);
