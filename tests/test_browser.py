@@ -1,9 +1,7 @@
 """Real-browser tests: Debian's Chromium, driven by Playwright, against gunicorn on 127.0.0.1."""
 
-import contextlib
 import json
 import shutil
-import time
 
 import pytest
 
@@ -55,27 +53,9 @@ def guesses(page, engine):
     )
 
 
-@contextlib.contextmanager
-def predictions_settled(page, quiet_s=0.8):
-    """Requests to the server are paced (the last one 350 ms after the last change): after the block, wait
-    until none is in flight and none has started for `quiet_s`, so the answer shown is the final drawing's."""
-    state = {"in_flight": 0, "last": time.monotonic()}
-
-    def started(request):
-        if "/predict" in request.url:
-            state["in_flight"] += 1
-            state["last"] = time.monotonic()
-
-    def ended(request):
-        if "/predict" in request.url:
-            state["in_flight"] -= 1
-
-    page.on("request", started)
-    page.on("requestfinished", ended)
-    page.on("requestfailed", ended)
-    yield
-    while state["in_flight"] or time.monotonic() - state["last"] < quiet_s:
-        page.wait_for_timeout(100)
+def predictions_settled(page):
+    """Wait until the guesses shown are the whole drawing's: none is scheduled, waiting or on the way."""
+    page.wait_for_selector(".draw-layout[data-guessing=idle]")
 
 
 def saved_strokes(page):
@@ -119,8 +99,8 @@ def test_server_fallback_gives_the_same_top1(page, server, cat, browser):
     fallback.route("**/vendor/tf*.js", lambda route: route.abort())
     open_page(fallback, server)
     assert "The server guesses" in fallback.inner_text("#status")
-    with predictions_settled(fallback):
-        draw_with_mouse(fallback, cat)
+    draw_with_mouse(fallback, cat)
+    predictions_settled(fallback)
     on_server = guesses(fallback, "server")
     assert on_server["guesses"][0][0] == in_browser["guesses"][0][0]
     assert abs(on_server["guesses"][0][1] - in_browser["guesses"][0][1]) < 1e-4

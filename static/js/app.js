@@ -165,6 +165,9 @@ async function start() {
     predictUrl: root.dataset.predictUrl,
     onResult: showResult,
     onError: (message) => setStatus(`The server could not guess (${message}). Your drawing is kept; keep drawing.`),
+    onBusy: (busy) => {
+      root.dataset.guessing = busy ? "busy" : "idle"; // read by the tests: the guesses shown are the drawing's
+    },
   });
   if (engine) {
     root.dataset.backend = engine.backend;

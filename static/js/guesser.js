@@ -13,14 +13,29 @@ export class Guesser {
   // metadata: the model's checked metadata.json; engine: the browser engine or null; onResult(result) gets
   // {guesses, embedding, engine: "browser" | "server" | "", points, computed, ms}; onError(message) a failed
   // request. withEmbedding: the server sends the drawing's embedding too (the page has own categories).
-  constructor({ metadata, engine, topK, predictUrl, onResult, onError = () => {}, withEmbedding = false }) {
-    Object.assign(this, { metadata, engine, topK, predictUrl, onResult, onError, withEmbedding });
+  // onBusy(busy) hears whether guesses for the newest drawing are still to come.
+  constructor({
+    metadata,
+    engine,
+    topK,
+    predictUrl,
+    onResult,
+    onError = () => {},
+    onBusy = () => {},
+    withEmbedding = false,
+  }) {
+    Object.assign(this, { metadata, engine, topK, predictUrl, onResult, onError, onBusy, withEmbedding });
     this.serverMode = !engine;
     this.pending = null; // the newest drawing not yet guessed
     this.frame = false; // an update is scheduled for the next animation frame
     this.inFlight = false; // a server request is under way
     this.generation = 0; // counts resets: an answer to a drawing from before one is dropped
     this.drawing = null; // the FramedDrawing of the strokes last read
+  }
+
+  // Guesses for the newest drawing are still to come: a frame is scheduled, a drawing waits, a request is out.
+  get busy() {
+    return this.frame || this.pending !== null || this.inFlight;
   }
 
   get onServer() {
@@ -96,9 +111,11 @@ export class Guesser {
     this.pending = { strokes, frame };
     if (this.frame) return;
     this.frame = true;
+    this.onBusy(true);
     requestAnimationFrame(() => {
       this.frame = false;
       this.run();
+      this.onBusy(this.busy);
     });
   }
 
@@ -136,6 +153,7 @@ export class Guesser {
     } finally {
       this.inFlight = false;
       if (this.pending !== null) this.update(this.pending.strokes, this.pending.frame);
+      this.onBusy(this.busy);
     }
   }
 }
