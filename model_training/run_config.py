@@ -132,25 +132,33 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def save_run(folder, config, dataset, data):
-    """run.json: the config with its types, the teacher file's sha256, the dataset's full name and its counts."""
-    document = {
+def run_document(config, dataset, data):
+    """What a run is: the config with its types, the teacher file's sha256, the dataset's full name and counts.
+    Training keeps it inside every checkpoint, and writes a copy to <run>/run.json for export and people."""
+    return {
         "config": dataclasses.asdict(config),
         "teacher_sha256": sha256_of(config.teacher) if config.teacher else None,
         "dataset": dataset,
         "data": data,
     }
-    (Path(folder) / "run.json").write_text(json.dumps(document, indent=2) + "\n")
+
+
+def read_run(document, where):
+    """(RunConfig, the rest: teacher_sha256, dataset, data) from a run document; RunConfigError names `where`."""
+    try:
+        details = {key: document[key] for key in ("teacher_sha256", "dataset", "data")}
+        return RunConfig.from_json(document["config"]), details
+    except (KeyError, TypeError, ValueError) as error:
+        raise RunConfigError(f"{where}: not a run's settings ({error})") from None
 
 
 def load_run(folder):
-    """(RunConfig, rest of run.json: teacher_sha256, dataset, data) from <folder>/run.json; raises RunConfigError."""
+    """(RunConfig, details) from <folder>/run.json (see read_run); raises RunConfigError."""
     path = Path(folder) / "run.json"
     try:
         document = json.loads(path.read_text())
-        details = {key: document[key] for key in ("teacher_sha256", "dataset", "data")}
-        return RunConfig.from_json(document["config"]), details
     except FileNotFoundError:
         raise RunConfigError(f"{path}: no such file (is {folder} a training run?)") from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError) as error:
         raise RunConfigError(f"{path}: not a run's settings ({error})") from None
+    return read_run(document, path)

@@ -8,10 +8,12 @@
 The teacher is --teacher PATH, else $INKLING_TEACHER, else ../shared/teachers/doodlenet/doodlenet.h5 beside
 the checkout where it is there.
 
-A run lives in its --out folder: checkpoints (every --checkpoint-minutes and at the end), history.json
-(training curves), best.h5 (the weights with the best validation top-1) and run.json (its RunConfig, see
-model_training/run_config.py, with the dataset and its counts). Run the same command again after an
-interruption and it resumes where it stopped; asked for other settings, it stops and names them.
+A run lives in its --out folder. Each checkpoint (every --checkpoint-minutes, after a validation, at the
+end) holds the whole state: weights, optimizer, step, and a record of the run's settings (RunConfig, see
+model_training/run_config.py, with the dataset and its counts), its best validation score and its
+history. best.h5 holds the weights with the best validation score; run.json and history.json are readable
+copies of the record for export and for people. Run the same command again after an interruption and it
+resumes from the last checkpoint; asked for other settings, it stops and names them.
 
 Choices, each measured on the real validation drawings (docs/experiments.md, "Training choices"):
 - loss on every point, weighted towards the end, so the model can guess from a prefix;
@@ -50,8 +52,8 @@ from model_training.run_config import (
     RunConfig,
     RunConfigError,
     add_run_arguments,
-    load_run,
-    save_run,
+    read_run,
+    run_document,
 )
 from model_training.scoring import category_mean
 from model_training.sketch_rnn import CATEGORIES, NoDataError
@@ -60,6 +62,7 @@ from model_training.teacher import Teacher, TeacherError
 POOL_BATCHES = 32  # batches drawn at once and grouped by length, so padding stays small
 QUICK_CATEGORIES = "cat,dog,bicycle,airplane,car,apple"  # --quick's dataset: categories the fixture has
 BEST_BY = "val_top1_per_category"  # the validation figure that picks best.h5
+RECORD_KEY = "record/.ATTRIBUTES/VARIABLE_VALUE"  # the record's name inside a checkpoint
 CANVAS = PREPROCESSING["canvas_size"]
 # What training without the teacher costs, measured on the real test drawings (docs/experiments.md).
 WITHOUT_TEACHER = "the teacher is worth about 26 points of top-1: an earlier recipe scored 70.2% with it, 44.4% without"
@@ -352,14 +355,14 @@ def main(argv=None):
     strategy = make_strategy(args.distribute)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    saved_dataset = None
+    latest = tf.train.latest_checkpoint(args.out / "checkpoints")
+    saved = json.loads(tf.train.load_variable(latest, RECORD_KEY)) if latest else None
     try:
         # A resumed run must go on as it began; then the teacher: a bad file stops the run before any data
         # work, never silently.
-        if tf.train.latest_checkpoint(args.out / "checkpoints"):
-            saved, details = load_run(args.out)
-            saved_dataset = details["dataset"]
-            changed = saved.differences(run)
+        if saved:
+            saved_run, details = read_run(saved["run"], latest)
+            changed = saved_run.differences(run)
             if changed:
                 raise RunConfigError(
                     f"{args.out} holds a run with other settings ({'; '.join(changed)}): "
@@ -368,9 +371,9 @@ def main(argv=None):
         teacher = Teacher(Path(run.teacher)) if run.teacher else None
         left_out = category_indices(run.leave_out)
         builder = prepare(args, run.preprocessing)
-        if saved_dataset not in (None, builder.info.full_name):
+        if saved and details["dataset"] != builder.info.full_name:
             raise RunConfigError(
-                f"{args.out} was trained on {saved_dataset}, but its flags and data now make "
+                f"{args.out} was trained on {details['dataset']}, but its flags and data now make "
                 f"{builder.info.full_name}: give a new --out"
             )
     except (RunConfigError, TeacherError, NoDataError, ValueError, FileNotFoundError) as error:
@@ -403,15 +406,22 @@ def main(argv=None):
         model = build_model(len(CATEGORIES), run.model)
         optimizer = keras.optimizers.Adam(learning_rate=run.lr, global_clipnorm=run.clipnorm)
     step = tf.Variable(0, dtype=tf.int64, trainable=False)  # the loop's own count, not a replicated variable
-    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, step=step)
+    record = tf.Variable("", dtype=tf.string, trainable=False)  # JSON: the run, its best score, its history
+    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, step=step, record=record)
     manager = tf.train.CheckpointManager(checkpoint, args.out / "checkpoints", max_to_keep=2)
-    history_path = args.out / "history.json"
-    history = {"train": [], "validation": []}
-    if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint)
-        history = json.loads(history_path.read_text())
-        print(f"resumed from {manager.latest_checkpoint} at step {int(step)}", flush=True)
-    save_run(args.out, run, builder.info.full_name, counts)
+    document = run_document(run, builder.info.full_name, counts)
+    # The best weights are chosen by the per-category mean: each category counts once, as for a person drawing.
+    best, history = (saved["best"], saved["history"]) if saved else (-1.0, {"train": [], "validation": []})
+    if latest:
+        checkpoint.restore(latest)
+        print(f"resumed from {latest} at step {int(step)}", flush=True)
+
+    def save():
+        """One checkpoint with the whole state, and the readable copies of its record."""
+        record.assign(json.dumps({"run": document, "best": best, "history": history}))
+        manager.save()
+        (args.out / "run.json").write_text(json.dumps(document, indent=2) + "\n")
+        (args.out / "history.json").write_text(json.dumps(history))
 
     def replica_step(inputs, labels, weights, teacher_shares, teacher_log_p, lr):
         with tf.GradientTape() as tape:
@@ -443,8 +453,6 @@ def main(argv=None):
     dataset = dataset.map(lambda x, y, w, s: (x, y, w, s, teacher_log_probabilities(teacher, x, w, run)))
     dataset = dataset.prefetch(4)
     stream = iter(strategy.distribute_datasets_from_function(replica_shares(dataset, strategy.num_replicas_in_sync)))
-    # The best weights are chosen by the per-category mean: each category counts once, as for a person drawing.
-    best = max((h.get(BEST_BY, -1.0) for h in history["validation"]), default=-1.0)
     last_save = time.time()
     running = []
     stop = min(args.pause_at or run.steps, run.steps)
@@ -481,9 +489,10 @@ def main(argv=None):
             if metrics[BEST_BY] > best:
                 best = metrics[BEST_BY]
                 model.save_weights(args.out / "best.h5")
-        if time.time() - last_save > 60 * args.checkpoint_minutes or i + 1 == stop:
-            manager.save()
-            history_path.write_text(json.dumps(history))
+            save()  # at once, so the record's best score is the one best.h5 holds
+            last_save = time.time()
+        elif time.time() - last_save > 60 * args.checkpoint_minutes or i + 1 == stop:
+            save()
             last_save = time.time()
     elapsed = time.time() - began
     done = max(0, stop - start)
@@ -503,7 +512,7 @@ def main(argv=None):
                 "threads": os.cpu_count(),
             }
         )
-        history_path.write_text(json.dumps(history))
+        save()
     if stop < run.steps:
         print(f"paused at step {stop} of {run.steps}: run the same command without --pause-at to go on")
     print(f"best validation top-1 per category {best:.3f}; weights in {args.out / 'best.h5'}")

@@ -35,6 +35,20 @@ def test_training_checkpoints_and_resumes(quick_run):
     assert (folder / "run" / "best.h5").is_file()
 
 
+def test_a_checkpoint_holds_the_whole_run(quick_run):
+    import tensorflow as tf
+
+    from model_training.train import BEST_BY, RECORD_KEY
+
+    run = quick_run[0] / "run"
+    latest = tf.train.latest_checkpoint(run / "checkpoints")
+    assert int(tf.train.load_variable(latest, "step/.ATTRIBUTES/VARIABLE_VALUE")) == 60
+    record = json.loads(tf.train.load_variable(latest, RECORD_KEY))
+    assert record["run"] == json.loads((run / "run.json").read_text())  # run.json is the record's copy
+    assert record["history"] == json.loads((run / "history.json").read_text())
+    assert record["best"] == max(v[BEST_BY] for v in record["history"]["validation"])
+
+
 def test_run_json_holds_the_settings_with_their_types(quick_run):
     folder = quick_run[0]
     config = json.loads((folder / "run" / "run.json").read_text())["config"]
