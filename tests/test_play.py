@@ -3,6 +3,7 @@ a mouse, and on a phone with a finger; shared rounds land in SQLite and PostgreS
 that is down, and go back into the dataset through the export."""
 
 import json
+import random
 import shutil
 
 import pytest
@@ -11,8 +12,11 @@ from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
 from model_training.core.config import MODEL_DIR
 from model_training.core.ndjson import read_ndjson
+from model_training.node import run_node
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, run_module, stored_contributions
+from webapp.config import DEFAULTS
 from webapp.database import upgrade
+from webapp.win_rule import guesses_hold
 
 CATEGORIES = ("cat", "bicycle", "apple", "airplane", "car", "dog")
 # Speech is spied on, never played: each utterance is recorded on the window, and "speaking" ends at once.
@@ -25,8 +29,8 @@ NO_SPEECH = "delete window.speechSynthesis; delete Window.prototype.speechSynthe
 
 @pytest.fixture(scope="module")
 def recognised(browser):
-    """{category: a real fixture drawing} that the drawing page, drawn with the mouse, guesses right:
-    the game's rounds with these drawings must be won."""
+    """{category: a real fixture drawing} that the drawing page, drawn with the mouse, guesses right clearly
+    enough to win by the game's rule: the game's rounds with these drawings must be won."""
     found = {}
     with live_server() as (url, _):
         context = browser.new_context(viewport={"width": 1100, "height": 900})
@@ -38,12 +42,42 @@ def recognised(browser):
                 page.keyboard.press("Escape")
                 draw_with_mouse(page, record["drawing"])
                 page.wait_for_selector("#guesses[data-engine=browser] li[data-label]")
-                if page.get_attribute("#guesses li[data-label]", "data-label") == category:
+                shown = page.eval_on_selector_all(
+                    "#guesses li[data-label]",
+                    "items => items.map(li => ({label: li.dataset.label, probability: +li.dataset.probability}))",
+                )
+                if guesses_hold(shown, category, DEFAULTS["WIN_RULE"]):
                     found[category] = record["drawing"]
                     break
         context.close()
     assert len(found) >= 4, f"too few recognised fixture drawings: {sorted(found)}"
     return found
+
+
+def test_the_win_rule_holds_only_for_a_clear_lead():
+    rule = {"min_probability": 0.25, "min_margin": 0.1, "hold_ms": 1000}
+    guess = lambda *pairs: [{"label": label, "probability": p} for label, p in pairs]  # noqa: E731
+    assert guesses_hold(guess(("cat", 0.5), ("dog", 0.3)), "cat", rule)
+    assert guesses_hold(guess(("cat", 0.3)), "cat", rule)  # no second guess: the margin is its probability
+    assert not guesses_hold(guess(("cat", 0.5), ("dog", 0.45)), "cat", rule)  # too close to the second
+    assert not guesses_hold(guess(("cat", 0.2), ("dog", 0.05)), "cat", rule)  # too unsure
+    assert not guesses_hold(guess(("dog", 0.9), ("cat", 0.05)), "cat", rule)  # not the prompt
+    assert not guesses_hold([], "cat", rule)
+
+
+def test_the_page_and_the_export_apply_one_win_rule():
+    rng = random.Random(7)
+    rule = DEFAULTS["WIN_RULE"]
+    cases = []
+    for _ in range(300):
+        labels = rng.sample(["cat", "dog", "car", "sun"], rng.randint(0, 3))
+        # Probabilities on a coarse grid, so that ties with the rule's bounds come up.
+        probabilities = sorted((rng.randint(0, 20) / 20 for _ in labels), reverse=True)
+        guesses = [{"label": label, "probability": p} for label, p in zip(labels, probabilities)]
+        cases.append({"guesses": guesses, "prompt": "cat"})
+    page = run_node("win_rule_cli.mjs", {"rule": rule, "cases": cases})["holds"]
+    assert page == [guesses_hold(c["guesses"], c["prompt"], rule) for c in cases]
+    assert 0 < sum(page) < len(page)
 
 
 def open_game(context, url):

@@ -9,9 +9,10 @@ INKLING_DATABASE_URL, else the SQLite file in instance/):
 The export writes DIR/raw/<category>.ndjson, one record a line with Quick, Draw!'s raw fields (key_id,
 word, countrycode, timestamp, recognized, drawing with timestamps). The `sketch_rnn` dataset reads DIR as
 one more source of real drawings (`--contributions DIR` on the data, train and evaluate commands), split by
-key_id like any other. --recognized-only keeps rounds whose finished drawing the served model guesses as the
-prompt, and --min-agreement those to which it gives the prompt at least that probability: both are computed
-here, with the model, never taken from what a client reported. Rows are streamed, so the export's memory
+key_id like any other. --recognized-only keeps rounds whose finished drawing wins by the game's rule
+(webapp/win_rule.py: the prompt leads the served model's calibrated guesses clearly enough), and
+--min-agreement those to which it gives the prompt at least that probability: both are computed here, with
+the model, never taken from what a client reported. Rows are streamed, so the export's memory
 does not grow with the database.
 """
 
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 from model_training.core.config import CONTRIBUTION_KEY_PREFIX
 from webapp.database import upgrade
 from webapp.models import Contribution
+from webapp.win_rule import guesses_hold
 
 db = AppGroup("db", help="The contributions database.")
 contributions = AppGroup("contributions", help="Drawings shared from the game.")
@@ -65,7 +67,8 @@ def agrees(predictor, row, recognized_only, min_agreement):
     """Whether the served model, reading the finished drawing, agrees with the round's prompt enough."""
     guesses = predictor.predict(predictor.stroke3(row.drawing), len(predictor.labels))["guesses"]
     probability = next(g["probability"] for g in guesses if g["label"] == row.prompt)
-    return (not recognized_only or guesses[0]["label"] == row.prompt) and probability >= min_agreement
+    wins = guesses_hold(guesses, row.prompt, current_app.config["WIN_RULE"])
+    return (not recognized_only or wins) and probability >= min_agreement
 
 
 def export(out, recognized_only=False, min_agreement=0.0):
@@ -100,7 +103,7 @@ def export(out, recognized_only=False, min_agreement=0.0):
 
 @contributions.command("export")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="folder for raw/<category>.ndjson")
-@click.option("--recognized-only", is_flag=True, help="only rounds whose drawing the model guesses as the prompt")
+@click.option("--recognized-only", is_flag=True, help="only rounds whose drawing wins by the game's rule")
 @click.option(
     "--min-agreement",
     type=click.FloatRange(0, 1),

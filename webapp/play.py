@@ -12,12 +12,13 @@ from flask import Blueprint, current_app, render_template, request
 bp = Blueprint("play", __name__)
 
 
-def prompt_pool(metrics, labels, level, rounds):
+def prompt_pool(metrics, labels, level, config):
     """Categories whose measured top-1 lies in the level's range, on enough test drawings to trust it; when
-    fewer than `rounds` do, the best measured of the rest join them (nearest to the range first), so a
-    game always has its rounds; every label when the model has no per-category figures."""
-    low, high = current_app.config["PLAY_LEVELS"][level]
-    least = current_app.config["PLAY_MIN_TEST_DRAWINGS"]
+    fewer than a game's rounds do, the best measured of the rest join them (nearest to the range first), so
+    a game always has its rounds; every label when the model has no per-category figures. `config`: the
+    app's settings (PLAY_LEVELS, PLAY_MIN_TEST_DRAWINGS, PLAY_ROUNDS)."""
+    low, high = config["PLAY_LEVELS"][level]
+    least, rounds = config["PLAY_MIN_TEST_DRAWINGS"], config["PLAY_ROUNDS"]
     per_category = (metrics or {}).get("per_category")
     if not per_category:
         return list(labels)
@@ -59,7 +60,7 @@ def play():
     if not predictor.ready:
         return render_template("play.html", error=predictor.error, level=level, levels=levels), 503
     labels = predictor.metadata["labels"]
-    pool = prompt_pool(predictor.metrics, labels, level, current_app.config["PLAY_ROUNDS"])
+    pool = prompt_pool(predictor.metrics, labels, level, current_app.config)
     prompts, problem = chosen_prompts(labels, pool, current_app.config["PLAY_ROUNDS"])
     if problem:
         return render_template("play.html", error=problem, level=level, levels=levels), 400
@@ -71,4 +72,5 @@ def play():
         pool_size=len(pool),
         measured=bool(predictor.metrics),
         round_seconds=current_app.config["PLAY_ROUND_SECONDS"],
+        win_rule=current_app.config["WIN_RULE"],
     )

@@ -1,11 +1,13 @@
 // The game: six prompts, twenty seconds each. The model guesses after every point (in the browser, or on
-// the server when the browser cannot run it); a round is won when its best guess is the prompt.
+// the server when the browser cannot run it); a round is won when the prompt leads the guesses clearly
+// enough, for long enough (win_rule.js).
 import { DrawingPad } from "./canvas.js";
 import { Contributions } from "./contributions.js";
 import { Guesser } from "./guesser.js";
 import { renderGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
 import { thumbnail } from "./thumbnail.js";
+import { guessesHold } from "./win_rule.js";
 
 const SPEAK_KEY = "inkling.speak.v1";
 const SAY_EVERY_MS = 1500; // the model muses aloud at most this often
@@ -44,6 +46,7 @@ const root = document.getElementById("game");
 const topK = Number(root.dataset.topK); // the API's TOP_K (webapp/schemas.py), so both engines list as many guesses
 const prompts = JSON.parse(root.dataset.prompts);
 const roundSeconds = Number(root.dataset.roundSeconds);
+const winRule = JSON.parse(root.dataset.winRule);
 const $ = (id) => document.getElementById(id);
 const speech = "speechSynthesis" in window ? window.speechSynthesis : null;
 const contributions = new Contributions(root.dataset.contributeUrl, (text) => {
@@ -97,13 +100,21 @@ function show({ guesses, engine: engineName }) {
   renderGuesses($("guesses"), guesses, engineName, "");
   round.guesses = guesses;
   round.engine = engineName || round.engine;
-  if (guesses[0]?.label === round.prompt) {
-    round.recognizedMs = lastPointMs();
-    say(`Oh, I know, it's ${article(round.prompt)}!`, { urgent: true });
-    finishRound(true);
-  } else {
+  if (!guessesHold(guesses, round.prompt, winRule)) {
+    clearTimeout(round.hold);
+    round.hold = null;
     muse(guesses);
+  } else if (round.hold === null) {
+    // Won if it still holds after the rule's moment, whether the player draws on or stops to look.
+    const since = lastPointMs();
+    round.hold = setTimeout(() => win(since + winRule.hold_ms), winRule.hold_ms);
   }
+}
+
+function win(recognizedMs) {
+  round.recognizedMs = recognizedMs;
+  say(`Oh, I know, it's ${article(round.prompt)}!`, { urgent: true });
+  finishRound(true);
 }
 
 // Milliseconds from the drawing's first point to its newest, by the pad's own timestamps.
@@ -130,6 +141,7 @@ function startRound(index) {
     guesses: [],
     engine: guesser.onServer ? "server" : "browser",
     recognizedMs: null,
+    hold: null, // the timer that wins the round once the guesses have held for the rule's moment
     over: false,
     said: 0,
     saidAt: -Infinity,
@@ -171,6 +183,7 @@ function finishRound(recognized) {
   round.over = true;
   pad.setLocked(true);
   clearInterval(round.timer);
+  clearTimeout(round.hold);
   const durationMs = Math.round(performance.now() - round.started);
   const drawing = structuredClone(pad.strokes);
   results.push({ prompt: round.prompt, drawing, recognized, recognizedMs: round.recognizedMs, guesses: round.guesses });
