@@ -128,9 +128,17 @@ def guesses(page):
     return page.eval_on_selector_all("#guesses li[data-label]", "items => items.map(li => li.dataset.label)")
 
 
-def teach_spiral(page, draw):
-    page.fill("#new-name", "my spiral")
-    page.click("text=Start teaching it")
+IN_VIEW = """s => {
+  const box = document.querySelector(s).getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= innerHeight;
+}"""
+
+
+def teach_spiral(page, draw, name="my spiral"):
+    """Name a thing (unless it is being taught already) and keep three drawings of a spiral for it."""
+    if name:
+        page.fill("#new-name", name)
+        page.click("text=Start teaching it")
     for k, (wobble, phase) in enumerate([(0, 0), (0.1, 0.3), (-0.1, -0.2)]):
         draw(page, spiral(wobble, phase))
         page.click("#keep")
@@ -154,9 +162,11 @@ def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exporte
         page.wait_for_selector("#teach[data-ready=true]", timeout=60000)
         assert page.is_disabled("#keep")  # nothing to keep before a thing is named and drawn
         teach_spiral(page, draw_with_mouse)
+        assert "Inkling knows “my spiral” now" in page.inner_text("#teaching")
         draw_with_mouse(page, spiral(0.05, 0.5))
         page.wait_for_selector("#guesses li.own[data-label='my spiral']")
         assert guesses(page)[0] == "my spiral"
+        assert page.is_disabled("#keep")  # a drawing tried out is not kept under the last name by mistake
 
         # The drawing page guesses it too, and still guesses its own categories for other drawings.
         page.goto(url)
@@ -189,6 +199,12 @@ def test_a_thing_taught_with_three_drawings_is_guessed_for_a_fourth_then_exporte
         page.set_input_files("#import", saved)
         page.wait_for_selector("#teach[data-own-categories='1']")
         assert "Imported 1" in page.inner_text("#file-status")
+        page.set_input_files("#import", saved)  # again: the file's "my spiral" replaces the one here, and says so
+        page.wait_for_selector("#file-status:has-text('replaced yours of the same name')")
+        assert page.locator("#own-list li[data-name]").count() == 1
+        page.fill("input[aria-label='Name of “my spiral”']", "my swirl")
+        page.click("#own-list button:has-text('Rename')")
+        page.wait_for_selector("#status:has-text('Renamed to “my swirl”')")
         bad = tmp_path / "bad.json"
         bad.write_text("{}")
         page.set_input_files("#import", bad)
@@ -207,7 +223,17 @@ def test_teaching_on_a_phone_with_a_finger(browser):
         page = context.new_page()
         page.goto(f"{url}/teach")
         page.wait_for_selector("#teach[data-ready=true]", timeout=60000)
-        teach_spiral(page, draw_with_touch)
+        page.fill("#new-name", "my spiral")
+        page.click("text=Start teaching it")
+        draw_with_touch(page, spiral(0, 0))
+        # Keep is on the first screen, and what it did shows where the finger is.
+        assert page.locator("#keep").bounding_box()["y"] + page.locator("#keep").bounding_box()["height"] <= 844
+        page.tap("#keep")
+        page.wait_for_selector("#teaching:has-text('1 drawing of 3 kept')")
+        assert page.evaluate(IN_VIEW, "#teaching")
+        page.click("button[aria-label='Remove drawing 1 of “my spiral”']")
+        page.wait_for_selector("#teaching:has-text('0 drawings of 3 kept')")
+        teach_spiral(page, draw_with_touch, name=None)
         draw_with_touch(page, spiral(0.05, 0.5))
         page.wait_for_selector("#guesses li.own[data-label='my spiral']")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -54,9 +54,10 @@ export class OwnCategories {
   }
 
   // Throws an Error saying so when this browser cannot keep them.
-  save() {
+  // Writes `categories` (by default the current ones) to the browser's storage; throws when it cannot.
+  save(categories = this.categories) {
     try {
-      localStorage.setItem(this.storageKey, JSON.stringify(this.categories));
+      localStorage.setItem(this.storageKey, JSON.stringify(categories));
     } catch {
       throw new Error("this browser cannot keep them (its storage is full or turned off)");
     }
@@ -109,8 +110,9 @@ export class OwnCategories {
     return JSON.stringify({ format: FILE_FORMAT, version: FILE_VERSION, categories: this.categories });
   }
 
-  // Adds the categories of an exported file; one with a name already here replaces it. Returns how many
-  // were read; throws an Error saying what is wrong with the file, and then changes nothing.
+  // Adds the categories of an exported file; one with a name already here replaces it. Returns
+  // {added, replaced}: how many were read, and the names of the person's things they replaced. Throws an
+  // Error saying what is wrong with the file, or that the browser cannot keep them, and then changes nothing.
   importFile(text) {
     let file;
     try {
@@ -126,9 +128,10 @@ export class OwnCategories {
     const names = new Set(file.categories.map((c) => c.name));
     const merged = [...this.categories.filter((c) => !names.has(c.name)), ...file.categories];
     if (merged.length > MAX_CATEGORIES) throw new Error(`with these there would be more than ${MAX_CATEGORIES}`);
+    this.save(merged); // first: a full storage leaves the person's things as they were, here and on reload
+    const replaced = this.categories.filter((c) => names.has(c.name)).map((c) => c.name);
     this.categories = merged;
-    this.save();
-    return file.categories.length;
+    return { added: file.categories.length, replaced };
   }
 
   // [{name, prototype}] of the categories with enough examples, read by `guesser`'s model (see Guesser.embed).

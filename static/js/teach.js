@@ -29,7 +29,9 @@ function setStatus(text) {
   $("status").textContent = text;
 }
 
+// Keep names the thing it keeps the drawing for, so a drawing tried out is never kept under a name unseen.
 function setKeepable() {
+  $("keep").textContent = current ? `Keep as “${current.name}”` : "Keep this drawing";
   $("keep").disabled = !guesser || !current || !pad.strokes.length || current.examples.length >= MAX_EXAMPLES;
 }
 
@@ -84,7 +86,10 @@ function renderList() {
       rename.append(name, save);
       rename.addEventListener("submit", (event) => {
         event.preventDefault();
-        act(() => own.rename(category, name.value), `Renamed to “${category.name}”.`);
+        act(
+          () => own.rename(category, name.value),
+          () => `Renamed to “${category.name}”.`,
+        );
       });
 
       const count = document.createElement("p");
@@ -141,11 +146,12 @@ function teach(category) {
   $("pad").focus();
 }
 
-// Runs a change to the person's categories; says what happened, or why it could not happen.
+// Runs a change to the person's categories; says what happened (`done`, or what it returns once the change
+// is made), or why it could not happen.
 async function act(change, done) {
   try {
     await change();
-    setStatus(done);
+    setStatus(typeof done === "function" ? done() : done);
   } catch (error) {
     setStatus(`That did not work: ${error.message}.`);
   }
@@ -186,9 +192,19 @@ $("new-category").addEventListener("submit", (event) => {
     setStatus(`That did not work: ${error.message}.`);
   }
 });
-$("keep").addEventListener("click", () => {
+$("keep").addEventListener("click", async () => {
   const category = current;
-  act(() => own.addExample(category, pad.strokes, pad.frame), "Kept.").then(() => pad.clear());
+  await act(() => own.addExample(category, pad.strokes, pad.frame), "Kept.");
+  // Once taught, what is drawn next is a try, not a lesson: Keep waits for "Draw more".
+  const taught = category.examples.length === MIN_EXAMPLES;
+  if (taught) current = null;
+  pad.clear();
+  renderList();
+  showTeaching();
+  if (taught) {
+    $("teaching").textContent =
+      `Kept: Inkling knows “${category.name}” now. Try a drawing; “Draw more” teaches it more.`;
+  }
 });
 $("undo").addEventListener("click", () => pad.undo());
 $("clear").addEventListener("click", () => pad.clear());
@@ -214,8 +230,11 @@ $("import").addEventListener("change", async (event) => {
   event.target.value = "";
   if (!file) return;
   try {
-    const count = own.importFile(await file.text());
-    $("file-status").textContent = `Imported ${count} of your things from ${file.name}.`;
+    const { added, replaced } = own.importFile(await file.text());
+    const names = replaced.map((name) => `“${name}”`).join(", ");
+    $("file-status").textContent =
+      `Imported ${added} of your things from ${file.name}.` +
+      (replaced.length ? ` The file's ${names} replaced yours of the same name.` : "");
   } catch (error) {
     $("file-status").textContent = `Nothing imported: ${error.message}.`;
   }
