@@ -65,6 +65,13 @@ def browser():
         browser.close()
 
 
+def in_view(page, selector):
+    """Whether the element is wholly within the window as it is scrolled now."""
+    return page.eval_on_selector(
+        selector, "e => { const box = e.getBoundingClientRect(); return box.top >= 0 && box.bottom <= innerHeight; }"
+    )
+
+
 def stored_contributions(url):
     """Every row of the contributions table at `url`, oldest first."""
     engine = make_engine(url)

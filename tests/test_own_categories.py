@@ -13,6 +13,7 @@ from model_training.core.config import MODEL_DIR
 from model_training.core.model_package import ModelPackage
 from model_training.core.own_categories import THRESHOLD, merge, prototype, similarities, unit
 from model_training.node import run_node
+from tests.conftest import in_view
 
 MODEL_GUESSES = [{"label": "snail", "probability": 0.6}, {"label": "hurricane", "probability": 0.2}]
 
@@ -128,12 +129,6 @@ def guesses(page):
     return page.eval_on_selector_all("#guesses li[data-label]", "items => items.map(li => li.dataset.label)")
 
 
-IN_VIEW = """s => {
-  const box = document.querySelector(s).getBoundingClientRect();
-  return box.top >= 0 && box.bottom <= innerHeight;
-}"""
-
-
 def teach_spiral(page, draw, name="my spiral"):
     """Name a thing (unless it is being taught already) and keep three drawings of a spiral for it."""
     if name:
@@ -230,7 +225,7 @@ def test_teaching_on_a_phone_with_a_finger(browser):
         assert page.locator("#keep").bounding_box()["y"] + page.locator("#keep").bounding_box()["height"] <= 844
         page.tap("#keep")
         page.wait_for_selector("#teaching:has-text('1 drawing of 3 kept')")
-        assert page.evaluate(IN_VIEW, "#teaching")
+        assert in_view(page, "#teaching")
         page.click("button[aria-label='Remove drawing 1 of “my spiral”']")
         page.wait_for_selector("#teaching:has-text('0 drawings of 3 kept')")
         teach_spiral(page, draw_with_touch, name=None)

@@ -13,7 +13,7 @@ from harness.pointer_input import draw_with_mouse, draw_with_touch
 from model_training.core.config import MODEL_DIR
 from model_training.core.ndjson import read_ndjson
 from model_training.node import run_node
-from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, run_module, stored_contributions
+from tests.conftest import FIXTURE_QUICKDRAW_DIR, in_view, run_flask, run_module, stored_contributions
 from webapp.config import DEFAULTS
 from webapp.database import upgrade
 from webapp.win_rule import guesses_hold
@@ -147,6 +147,7 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         assert items.count() == 6
         assert [items.nth(i).get_attribute("data-prompt") for i in range(6)] == prompts
         assert "Recognised after" in items.nth(0).inner_text() and "Not drawn" in items.nth(5).inner_text()
+        assert items.nth(4).inner_text().endswith("Skipped")
         assert page.locator("#results canvas").count() == 6
         spoken = page.evaluate("window.spokenLines")
         assert f"Oh, I know, it's {'an' if won[0][0] in 'aeiou' else 'a'} {won[0]}!" in spoken
@@ -194,7 +195,11 @@ def test_a_phone_with_a_finger_and_no_speech(browser, recognised, tmp_path):
         page = open_game(context, f"{url}/play?prompts={prompt},hedgehog")
         assert page.is_disabled("#speak") and "cannot speak" in page.inner_text(".settings")
         page.tap("#start")
-        play_round(page, 1, recognised[prompt], draw=draw_with_touch, go_on=lambda p: p.tap("#next"))
+        play_round(page, 1, recognised[prompt], draw=draw_with_touch, go_on=lambda p: None)
+        # What Inkling sees and says is on the screen with the drawing, not below it.
+        assert page.inner_text("#top-guess") == f"Looks like: {prompt}" and in_view(page, "#top-guess")
+        assert "Oh, I know" in page.inner_text("#speech") and in_view(page, "#speech")
+        page.tap("#next")
         play_round(page, 2, action=lambda p: p.tap("#skip"), go_on=lambda p: p.tap("#next"))
         page.wait_for_selector("#game[data-state=summary]")
         assert page.get_attribute("#game", "data-results") == "10"

@@ -98,6 +98,7 @@ function muse(guesses) {
 function show({ guesses, engine: engineName }) {
   if (!round || round.over) return;
   renderGuesses($("guesses"), guesses, engineName, "");
+  $("top-guess").textContent = guesses[0] ? `Looks like: ${guesses[0].label}` : "";
   round.guesses = guesses;
   round.engine = engineName || round.engine;
   if (!guessesHold(guesses, round.prompt, winRule)) {
@@ -149,6 +150,7 @@ function startRound(index) {
   };
   root.dataset.round = String(index + 1);
   renderGuesses($("guesses"), [], "", "");
+  $("top-guess").textContent = "";
   showScreen("round");
   $("prompt").textContent = `Round ${index + 1} of ${prompts.length}: draw ${article(round.prompt)}`;
   $("prompt").focus();
@@ -178,7 +180,8 @@ function tick() {
   }
 }
 
-function finishRound(recognized) {
+// How a round ended: recognised, skipped by the player, or out of time.
+function finishRound(recognized, skipped = false) {
   if (round.over) return;
   round.over = true;
   pad.setLocked(true);
@@ -186,7 +189,14 @@ function finishRound(recognized) {
   clearTimeout(round.hold);
   const durationMs = Math.round(performance.now() - round.started);
   const drawing = structuredClone(pad.strokes);
-  results.push({ prompt: round.prompt, drawing, recognized, recognizedMs: round.recognizedMs, guesses: round.guesses });
+  results.push({
+    prompt: round.prompt,
+    drawing,
+    recognized,
+    skipped,
+    recognizedMs: round.recognizedMs,
+    guesses: round.guesses,
+  });
   if (drawing.length) {
     contributions.add({
       prompt: round.prompt,
@@ -214,10 +224,31 @@ function nextRound() {
 }
 
 // --- the summary -------------------------------------------------------------------------------------
+const PLACES = ["first", "second", "third", "fourth", "fifth"];
+const percent = (p) => `${Math.round(p * 100)}%`;
+
+// What became of a round, with what Inkling thought and where the prompt stood among its guesses.
+function verdictOf(r) {
+  if (r.recognized) return `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`;
+  const ended = r.skipped ? "Skipped" : "Not recognised";
+  if (!r.drawing.length) return r.skipped ? "Skipped" : "Not drawn";
+  const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
+  const thought = others.map((g) => `${g.label} (${percent(g.probability)})`).join(", ") || "nothing yet";
+  const place = r.guesses.findIndex((g) => g.label === r.prompt);
+  const prompt =
+    place < 0
+      ? ""
+      : place === 0
+        ? ` ${r.prompt} led with ${percent(r.guesses[0].probability)}, not clearly enough.`
+        : ` ${r.prompt} came ${PLACES[place] ?? `${place + 1}th`} (${percent(r.guesses[place].probability)}).`;
+  return `${ended}. Inkling thought: ${thought}.${prompt}`;
+}
+
 function showSummary() {
   round = null;
   const won = results.filter((r) => r.recognized).length;
-  $("summary-title").textContent = `Inkling recognised ${won} of your ${results.length} drawings`;
+  $("summary-title").textContent =
+    `Inkling recognised ${won} of your ${results.length} drawing${results.length === 1 ? "" : "s"}`;
   $("results").replaceChildren(
     ...results.map((r) => {
       const item = document.createElement("li");
@@ -231,12 +262,7 @@ function showSummary() {
       const title = document.createElement("strong");
       title.textContent = r.prompt;
       const verdict = document.createElement("span");
-      const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
-      verdict.textContent = r.recognized
-        ? `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`
-        : !r.drawing.length
-          ? "Not drawn"
-          : `Not recognised. Inkling thought: ${others.map((g) => `${g.label} (${Math.round(g.probability * 100)}%)`).join(", ") || "nothing yet"}`;
+      verdict.textContent = verdictOf(r);
       caption.append(title, verdict);
       figure.append(image, caption);
       item.append(figure);
@@ -285,7 +311,7 @@ $("next").addEventListener("click", nextRound);
 $("skip").addEventListener("click", () => {
   if (!round || round.over) return;
   say("Let's try the next one.", { urgent: true });
-  finishRound(false);
+  finishRound(false, true);
 });
 $("undo").addEventListener("click", () => pad.undo());
 $("clear").addEventListener("click", () => pad.clear());
