@@ -56,9 +56,17 @@ PLOTS = ("accuracy_while_drawing.png", "accuracy_over_time.png", "most_confused_
 
 
 def save(figure, path, version):
-    """The figure, marked with the model it describes."""
+    """The figure, marked with the model it describes; ValueError if a title or label would be cut off."""
     figure.text(0.99, 0.01, f"model {version}", ha="right", va="bottom", fontsize=7, color="0.4")
     figure.tight_layout()
+    renderer = figure.canvas.get_renderer()
+    page = figure.bbox
+    for axis in figure.axes:
+        for text in (axis.title, axis.xaxis.label, axis.yaxis.label):
+            box = text.get_window_extent(renderer)
+            if text.get_text() and (box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1):
+                plt.close(figure)
+                raise ValueError(f"{path.name}: '{text.get_text()}' does not fit the figure")
     figure.savefig(path, dpi=90)
     plt.close(figure)
 
@@ -99,7 +107,7 @@ def plot_over_time(early, path, version):
     fractions = [float(f) * 100 for f in early["top1_by_time_fraction"]]
     axis.plot(fractions, list(early["top1_by_time_fraction"].values()), marker="o")
     axis.set(
-        title=f"Top-1 against the drawing's time ({early['drawings']} real raw drawings, replayed)",
+        title=f"Top-1 against the drawing's time\n({early['drawings']:,} real raw drawings, replayed)",
         xlabel="% of the drawing's time",
         ylabel="top-1",
         ylim=(0, 1),

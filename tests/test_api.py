@@ -278,3 +278,12 @@ def test_healthz_reports_the_database(make_app, tmp_path):
     assert make_app().test_client().get("/healthz").get_json()["database"] == "ok"
     down = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none").test_client().get("/healthz")
     assert down.status_code == 200 and down.get_json()["database"] == "unavailable"  # predictions go on
+
+
+def test_the_model_page_says_what_its_words_mean(client):
+    html = client.get("/model").get_data(as_text=True)
+    for word in ("Top-1, top-3, top-5", "Softmax", "Causal", "uint8", "sketch-rnn", "Per category, per drawing"):
+        assert f"<dt>{word}</dt>" in html
+    # The two "whole drawing" figures, and why they differ.
+    assert "is lower than the last row of the table above" in html
+    assert "that first right guess wins the round" not in html  # the game's rule asks more

@@ -177,3 +177,40 @@ def test_the_model_description_is_served_for_pages_that_cannot_fetch_the_files(c
     described = client.get("/api/model").get_json()
     served = json.loads(client.get("/model/files/metadata.json").get_data())
     assert described == served and len(described["labels"]) == 345
+
+
+# Where each arrow of an SVG diagram ends, and what it could be pointing at: a shape's edge, or out of the figure.
+ARROW_ENDS = """svg => {
+  const width = svg.viewBox.baseVal.width;
+  const shapes = [...svg.querySelectorAll("circle, [data-box] rect")];
+  const gap = (p, shape) => {
+    if (shape.tagName === "circle") {
+      const [x, y, r] = ["cx", "cy", "r"].map((k) => shape[k].baseVal.value);
+      return Math.abs(Math.hypot(p.x - x, p.y - y) - r);
+    }
+    const b = shape.getBBox();
+    const dx = Math.max(b.x - p.x, 0, p.x - (b.x + b.width));
+    const dy = Math.max(b.y - p.y, 0, p.y - (b.y + b.height));
+    const inside = dx === 0 && dy === 0;
+    return inside ? Math.min(p.x - b.x, b.x + b.width - p.x, p.y - b.y, b.y + b.height - p.y) : Math.hypot(dx, dy);
+  };
+  return [...svg.querySelectorAll("[data-arrows] path")].map((path) => {
+    const end = path.getPointAtLength(path.getTotalLength());
+    return { d: path.getAttribute("d"), gap: end.x >= width - 12 ? 0 : Math.min(...shapes.map((s) => gap(end, s))) };
+  });
+}"""
+LABELS_IN_BOXES = """svg => [...svg.querySelectorAll("[data-box]")].map((box) => {
+  const r = box.querySelector("rect").getBBox(), t = box.querySelector("text").getBBox();
+  return { text: box.textContent.trim(), fits: t.x >= r.x && t.x + t.width <= r.x + r.width };
+})"""
+
+
+def test_the_lstm_cell_diagram_points_every_arrow_at_what_it_feeds(browser, server):
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(f"{server}/learn/lstm-cell")
+    diagram = page.locator("svg.diagram")
+    stray = [a for a in diagram.evaluate(ARROW_ENDS) if a["gap"] > 2]
+    assert stray == [], f"arrows ending in empty space: {stray}"
+    assert all(label["fits"] for label in diagram.evaluate(LABELS_IN_BOXES)), diagram.evaluate(LABELS_IN_BOXES)
+    context.close()

@@ -376,3 +376,17 @@ def test_multiworker_training_in_two_processes_matches_one_device_and_resumes(on
     assert resumed_loss(outs[0]) == pytest.approx(one_device_loss, rel=1e-4)
     run_module("model_training.export", "--run", outs[0], "--out", tmp_path / "model")
     assert ModelPackage.from_pretrained(tmp_path / "model").engine().classes == 345
+
+
+def test_a_plot_whose_title_would_be_cut_off_is_refused(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from model_training.evaluate import plot_over_time, save
+
+    plot_over_time({"drawings": 1014, "top1_by_time_fraction": {"0.1": 0.03, "1.0": 0.55}}, tmp_path / "ok.png", "v")
+    assert (tmp_path / "ok.png").stat().st_size > 0
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    axis.set(title="Top-1 against the drawing's time, " * 6)
+    with pytest.raises(ValueError, match="does not fit the figure"):
+        save(figure, tmp_path / "cut.png", "v")
+    assert not (tmp_path / "cut.png").exists()
