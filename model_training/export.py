@@ -25,6 +25,8 @@ from model_training.core.model_input import stored_input
 from model_training.core.model_package import SCHEMA_VERSION, sha256_of, weights_digest
 from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
+from model_training.others_drew import FILE as OTHERS_DREW
+from model_training.others_drew import write_others_drew
 from model_training.run_config import RunConfigError, load_run
 from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
@@ -75,7 +77,7 @@ def main(argv=None):
         print(f"chosen: {chosen}")
         args.out.mkdir(parents=True, exist_ok=True)
         # The old model's files go, its figures with them (evaluate writes this model's).
-        stale = ["model.json", "metadata.json", "metrics.json", "training_history.json"]
+        stale = ["model.json", "metadata.json", "metrics.json", "training_history.json", OTHERS_DREW]
         for old in [*args.out.glob("*.bin"), *args.out.glob("*.png"), *(args.out / name for name in stale)]:
             old.unlink(missing_ok=True)
         for path in (Path(scratch) / chosen).iterdir():
@@ -104,6 +106,9 @@ def main(argv=None):
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     # The curves and throughput travel with the model: the model page, Q5 and the benchmarks read them.
     shutil.copy(args.run / "history.json", args.out / "training_history.json")
+    # A few real training drawings per category, which the game shows after a round.
+    if run.dataset.get("source") and Path(run.dataset["source"]).is_dir():
+        write_others_drew(run.dataset["source"], args.out, CATEGORIES)
     print(f"exported {metadata['version']} to {args.out}")
     return 0
 

@@ -127,6 +127,9 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
                 continue
             # After the verdict the canvas takes no more strokes, and the next round waits for the player.
             play_round(page, 1, recognised[prompt], go_on=lambda p: None)
+            page.wait_for_selector("#others:not(.hidden) .others-drawings canvas")
+            label = page.get_attribute("#others-drawings canvas", "aria-label")
+            assert label.startswith("Another player's drawing of") and label.endswith(prompt)
             drawn = page.get_attribute("#game", "data-points")
             draw_with_mouse(page, recognised[prompt][:2])
             page.wait_for_timeout(2500)
@@ -143,12 +146,14 @@ def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised
         page.wait_for_selector("#game[data-state=summary]")
         assert page.get_attribute("#game", "data-results") == "111100"
         assert page.inner_text("#summary-title") == "Inkling recognised 4 of your 6 drawings"
-        items = page.locator("#results li")
+        items = page.locator("#results > li")
         assert items.count() == 6
         assert [items.nth(i).get_attribute("data-prompt") for i in range(6)] == prompts
         assert "Recognised after" in items.nth(0).inner_text() and "Not drawn" in items.nth(5).inner_text()
+        # How others drew each prompt: a few real training drawings, in the summary as after each round.
+        assert items.nth(0).locator(".others-drawings canvas").count() == 3
         assert items.nth(4).inner_text().endswith("Skipped")
-        assert page.locator("#results canvas").count() == 6
+        assert page.locator("#results > li > figure > canvas").count() == 6
         spoken = page.evaluate("window.spokenLines")
         assert f"Oh, I know, it's {'an' if won[0][0] in 'aeiou' else 'a'} {won[0]}!" in spoken
         assert "Time's up!" in spoken and page.inner_text("#speech")

@@ -54,6 +54,7 @@ const contributions = new Contributions(root.dataset.contributeUrl, (text) => {
 });
 
 let guesser = null; // once the model's description is loaded
+let othersDrew = {}; // category -> a few real drawings of it, once loaded (model_training/others_drew.py)
 let round = null; // the round being played: {index, prompt, started, recognizedMs, guesses, ...}
 const results = [];
 
@@ -151,6 +152,7 @@ function startRound(index) {
   root.dataset.round = String(index + 1);
   renderGuesses($("guesses"), [], "", "");
   $("top-guess").textContent = "";
+  $("others").classList.add("hidden");
   showScreen("round");
   $("prompt").textContent = `Round ${index + 1} of ${prompts.length}: draw ${article(round.prompt)}`;
   $("prompt").focus();
@@ -209,6 +211,9 @@ function finishRound(recognized, skipped = false) {
       guesses: round.guesses.map(({ label, probability }) => ({ label, probability: Number(probability) })),
     });
   }
+  const others = [...othersList(round.prompt).children];
+  $("others-drawings").replaceChildren(...others);
+  $("others").classList.toggle("hidden", !others.length);
   root.dataset.results = results.map((r) => (r.recognized ? "1" : "0")).join(""); // read by the tests
   root.dataset.finished = String(results.length);
   setRoundControls(false);
@@ -221,6 +226,31 @@ function nextRound() {
   const next = round.index + 1;
   if (next < prompts.length) startRound(next);
   else showSummary();
+}
+
+// --- how others drew it ------------------------------------------------------------------------------
+async function loadOthersDrew() {
+  try {
+    const response = await fetch(root.dataset.othersUrl);
+    if (response.ok) othersDrew = (await response.json()).drawings ?? {};
+  } catch {
+    // Without the file the rounds show only the player's own drawing.
+  }
+}
+
+// A list of a few real drawings of `prompt` by other people (empty when there are none).
+function othersList(prompt) {
+  const list = document.createElement("ul");
+  list.className = "others-drawings";
+  for (const drawing of othersDrew[prompt] ?? []) {
+    const item = document.createElement("li");
+    const image = thumbnail(drawing);
+    image.setAttribute("role", "img");
+    image.setAttribute("aria-label", `Another player's drawing of ${article(prompt)}`);
+    item.append(image);
+    list.append(item);
+  }
+  return list;
 }
 
 // --- the summary -------------------------------------------------------------------------------------
@@ -263,7 +293,9 @@ function showSummary() {
       title.textContent = r.prompt;
       const verdict = document.createElement("span");
       verdict.textContent = verdictOf(r);
-      caption.append(title, verdict);
+      const others = othersList(r.prompt);
+      others.setAttribute("aria-label", `How others drew ${article(r.prompt)}`);
+      caption.append(title, verdict, others);
       figure.append(image, caption);
       item.append(figure);
       return item;
@@ -336,6 +368,7 @@ document.addEventListener("keydown", (event) => {
 async function start() {
   setUpSettings();
   if (contributions.consented && contributions.pending.length) contributions.flush();
+  loadOthersDrew(); // not awaited: the game does not wait for it
   let loaded;
   try {
     loaded = await loadModel(root);
