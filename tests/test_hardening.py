@@ -114,6 +114,10 @@ def damaged_copy(tmp_path, damage):
     elif damage == "random weights":
         shard = next(folder.glob("*.bin"))
         shard.write_bytes(np.random.default_rng(0).bytes(shard.stat().st_size))
+    elif damage == "quantisation scale 1e308":
+        model_json = json.loads((folder / "model.json").read_text())
+        model_json["weightsManifest"][0]["weights"][0]["quantization"]["scale"] = 1e308
+        (folder / "model.json").write_text(json.dumps(model_json))
     elif damage == "model.json unreadable":
         (folder / "model.json").write_bytes(b"\x89PNG not json")
     metadata_path.write_text(json.dumps(metadata))
@@ -130,6 +134,7 @@ def damaged_copy(tmp_path, damage):
         ("no architecture", "has no 'architecture'"),
         ("random weights", "does not match its checksum"),
         ("model.json unreadable", "not readable JSON"),
+        ("quantisation scale 1e308", "decode to numbers that are not finite"),
     ],
 )
 def test_a_damaged_model_is_refused_at_start_up_and_said_so(make_app, tmp_path, damage, reason, caplog):
@@ -263,6 +268,16 @@ def test_a_stalled_body_gets_a_408_and_frees_its_worker(server, request_bytes):
     assert status == 408 and headers["content-type"].startswith("application/json")
     status, _ = status_and_headers(exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
     assert status == 200
+
+
+def test_a_transfer_coding_other_than_chunked_is_refused(server):
+    body = b'{"strokes": [[1, 2, 0], [3, 4, 1]]}'
+    request = (
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+    )
+    status, headers = status_and_headers(exchange(server, request))
+    assert status == 400 and headers["content-type"].startswith("application/json")
 
 
 @pytest.mark.parametrize("path", [b"/api/predict", b"/api/contributions", b"/", b"/healthz"])

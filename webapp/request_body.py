@@ -19,7 +19,10 @@ CHUNK = 64 * 1024
 def read_body():
     environ = request.environ
     length = environ.get("CONTENT_LENGTH") or ""
-    chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+    coding = environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if coding not in ("", "chunked"):  # gzip and the like: a body the app would read as something else
+        abort(400, f"the request's Transfer-Encoding ({coding[:20]}) is not supported: send it plain or chunked")
+    chunked = coding == "chunked"
     if not length and not chunked:
         return  # no body
     limit = current_app.config["MAX_CONTENT_LENGTH"]

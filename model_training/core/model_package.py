@@ -191,6 +191,11 @@ class ModelPackage:
             weights = decode_weights(manifest, lambda path: (folder / path).read_bytes())
         except (KeyError, TypeError, ValueError) as error:
             raise ModelPackageError(f"model.json's weightsManifest cannot be decoded ({error})") from None
+        # model.json carries the quantisation's scales, outside the weight files' checksums: a damaged scale
+        # would make every probability NaN.
+        damaged = sorted(name for name, values in weights.items() if not np.isfinite(values).all())
+        if damaged:
+            raise ModelPackageError(f"weights {', '.join(damaged[:3])} decode to numbers that are not finite")
         package = cls(folder, metadata, model_json, weights)
         package.metrics, package.metrics_problem = package._read_metrics()
         return package
