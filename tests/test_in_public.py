@@ -30,12 +30,12 @@ def proxied():
             yield url
 
 
-def request_from(address, url, path="/api/predict", body=BODY):
-    """A POST from `address` (a loopback address of its own); returns the status."""
+def request_from(address, url, path="/api/predict", body=BODY, method="POST"):
+    """A request from `address` (a loopback address of its own); returns the status."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30, source_address=(address, 0)) as connection:
         head = (
-            f"POST {path} HTTP/1.1\r\nHost: inkling\r\nContent-Type: application/json\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: inkling\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         )
         connection.sendall(head.encode() + body)
@@ -51,6 +51,16 @@ def test_the_limits_count_each_client_by_its_own_address_behind_the_proxy(proxie
     assert [request_from("127.0.0.21", proxied) for _ in range(3)] == [200, 200, 429]
     # ... while another address, behind the same proxy, has its own budget.
     assert request_from("127.0.0.22", proxied) == 200
+
+
+def test_every_route_is_bounded_at_the_proxy(proxied):
+    # A shared round over 128 KiB stops at nginx, before the app reads it.
+    assert request_from("127.0.0.25", proxied, "/api/contributions", b"{" + b" " * 200_000 + b"}") == 413
+    # Pages are rendered by the app: one address asking for them in a flood is turned away ...
+    statuses = [request_from("127.0.0.26", proxied, "/learn", b"", "GET") for _ in range(40)]
+    assert statuses[0] == 200 and 429 in statuses
+    # ... and another is not.
+    assert request_from("127.0.0.27", proxied, "/learn", b"", "GET") == 200
 
 
 def test_hundreds_of_trickling_connections_from_one_address_leave_others_answered(proxied):
