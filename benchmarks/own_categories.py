@@ -9,13 +9,18 @@ make it (the numpy engine); drawings are the dataset's real ones, read as the pa
   each from the test split as the examples of an own category and five others as drawings to guess; each is
   guessed as the category of the nearest prototype. Categories with at least ten test drawings take part.
   With --unseen-model-dir (a model trained with `--leave-out`), the same on the categories it never saw.
+- Where a proposed own category stands (STANDING), at the shipped threshold: per standing, how often one of
+  the person's drawings has its own category first, how often a right guess of the model is displaced, and
+  how often a right and confident one (calibrated probability at least CONFIDENT). Today's STANDING is the
+  largest that displaces at most CONFIDENT_DISPLACED_AT_MOST of the right, confident guesses on validation.
 - The threshold: a person with five own categories (three drawings each, from the left-out categories)
   draws. Per threshold: how often one of their own drawings is proposed first as its category ("proposed"),
   how often a drawing the model guesses right is displaced by an own category ("displaced"). Printed per
   model: the lowest threshold on the validation split that displaces at most DISPLACED_AT_MOST of right
   guesses, from which the shipped THRESHOLD was chosen (model_training/core/own_categories.py says how).
 
-Prints the tables and writes benchmarks/results/own_categories.json.
+Prints the tables and writes benchmarks/results/own_categories.json (own_categories_known_only.json without
+--unseen-model-dir).
 """
 
 import argparse
@@ -28,7 +33,7 @@ from benchmarks.common import write_result
 from model_training.core.config import MODEL_DIR
 from model_training.core.model_input import page_prefix
 from model_training.core.model_package import ModelPackage
-from model_training.core.own_categories import THRESHOLD, prototype, unit
+from model_training.core.own_categories import STANDING, THRESHOLD, prototype, unit
 from model_training.data import add_dataset_arguments, load_split, prepare
 from model_training.sketch_rnn import CATEGORIES
 
@@ -40,6 +45,9 @@ OWN_CATEGORIES = 5  # the person's, in the threshold episodes
 OWN_EXAMPLES = 3
 THRESHOLDS = np.round(np.arange(0.5, 0.99, 0.025), 3)
 DISPLACED_AT_MOST = 0.02
+STANDINGS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: ahead of every guess, as before STANDING
+CONFIDENT = 0.5
+CONFIDENT_DISPLACED_AT_MOST = 0.005
 
 
 def embed(package, builder, split):
@@ -99,6 +107,42 @@ def threshold_sweep(embeddings, probabilities, labels, own_pool, episodes, rng):
     ]
 
 
+def standing_sweep(embeddings, probabilities, labels, own_pool, episodes, rng):
+    """Per standing, at THRESHOLD: {"first", "displaced", "displaced_confident"} averaged over episodes as in
+    threshold_sweep: a person's drawing with its own category first; a right guess of the model displaced; a
+    right guess with at least CONFIDENT probability displaced."""
+    top = probabilities.max(axis=1)
+    right = np.flatnonzero((probabilities.argmax(axis=1) == labels) & ~np.isin(labels, own_pool))
+    confident = top[right] >= CONFIDENT
+    first, displaced, displaced_confident = (np.zeros(len(STANDINGS)) for _ in range(3))
+    for _ in range(episodes):
+        chosen = rng.choice(own_pool, size=OWN_CATEGORIES, replace=False)
+        prototypes, queries, truth = [], [], []
+        for k, c in enumerate(chosen):
+            picked = rng.permutation(np.flatnonzero(labels == c))
+            prototypes.append(prototype(embeddings[picked[:OWN_EXAMPLES]]))
+            queries.extend(picked[OWN_EXAMPLES:])
+            truth.extend([k] * len(picked[OWN_EXAMPLES:]))
+        prototypes = np.stack(prototypes)
+        own_scores = embeddings[queries] @ prototypes.T
+        proposed = (own_scores.max(axis=1) >= THRESHOLD) & (own_scores.argmax(axis=1) == np.array(truth))
+        near = (embeddings[right] @ prototypes.T).max(axis=1) >= THRESHOLD
+        for s, standing in enumerate(STANDINGS):
+            first[s] += np.mean(proposed & (top[queries] < standing))
+            ahead = near & (top[right] < standing)
+            displaced[s] += np.mean(ahead)
+            displaced_confident[s] += np.mean(ahead[confident])
+    return [
+        {"standing": s, "first": f / episodes, "displaced": d / episodes, "displaced_confident": c / episodes}
+        for s, f, d, c in zip(STANDINGS, first, displaced, displaced_confident)
+    ]
+
+
+def chosen_standing(sweep):
+    """The largest standing that displaces at most CONFIDENT_DISPLACED_AT_MOST of right, confident guesses."""
+    return max(row["standing"] for row in sweep if row["displaced_confident"] <= CONFIDENT_DISPLACED_AT_MOST)
+
+
 def chosen_threshold(sweep):
     """The lowest threshold that displaces at most DISPLACED_AT_MOST of the model's right guesses."""
     return next(row["threshold"] for row in sweep if row["displaced"] <= DISPLACED_AT_MOST)
@@ -137,6 +181,9 @@ def measure(model_dir, args, own_pool, unseen, rng):
     result["threshold_sweep"] = {
         split: threshold_sweep(*splits[split], own_pool, args.episodes, rng) for split in ("validation", "test")
     }
+    result["standing_sweep"] = {
+        split: standing_sweep(*splits[split], own_pool, args.episodes, rng) for split in ("validation", "test")
+    }
     return result
 
 
@@ -150,6 +197,14 @@ def print_result(name, result):
         print(
             f"  {val['threshold']:.3f}       {val['proposed']:6.1%} / {test['proposed']:6.1%}"
             f"        {val['displaced']:6.1%} / {test['displaced']:6.1%}"
+        )
+    print(
+        f"  at threshold {THRESHOLD}: standing   first (val / test)   displaced   right & >= {CONFIDENT:.0%} displaced"
+    )
+    for val, test in zip(*result["standing_sweep"].values()):
+        print(
+            f"  {val['standing']:>22.2f}   {val['first']:6.1%} / {test['first']:6.1%}   {val['displaced']:5.1%} / "
+            f"{test['displaced']:5.1%}   {val['displaced_confident']:5.2%} / {test['displaced_confident']:5.2%}"
         )
 
 
@@ -173,7 +228,7 @@ def main(argv=None):
             return 2
     else:
         own_pool = None
-    report = {"shipped_threshold": THRESHOLD, "displaced_at_most": DISPLACED_AT_MOST}
+    report = {"shipped_threshold": THRESHOLD, "displaced_at_most": DISPLACED_AT_MOST, "shipped_standing": STANDING}
     models = {"shipped": (args.model_dir, False)}
     if own_pool is not None:
         models["unseen"] = (args.unseen_model_dir, True)
@@ -186,10 +241,16 @@ def main(argv=None):
         result["at_shipped_threshold"] = {
             split: at(sweep, THRESHOLD) for split, sweep in result["threshold_sweep"].items()
         }
+        result["chosen_standing"] = chosen_standing(result["standing_sweep"]["validation"])
         report[name] = result
         print_result(name, result)
+        print(
+            f"  largest standing displacing <= {CONFIDENT_DISPLACED_AT_MOST:.1%} of right, confident guesses: "
+            f"{result['chosen_standing']}"
+        )
         print(f"  lowest threshold displacing <= {DISPLACED_AT_MOST:.0%} on validation: {result['chosen_threshold']}")
-    write_result("own_categories", report)
+    # Without a left-out model the own categories are ones the model knows: a result of its own.
+    write_result("own_categories" if "unseen" in report else "own_categories_known_only", report)
     return 0
 
 

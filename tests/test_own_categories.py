@@ -28,11 +28,14 @@ def test_a_prototype_is_the_unit_mean_of_unit_examples():
     assert list(unit([0.0, 0.0])) == [0.0, 0.0]  # an all-zero state stays zero, not NaN
 
 
-def test_own_categories_are_proposed_first_only_from_the_threshold_and_most_similar_first():
+def test_own_categories_are_proposed_only_from_the_threshold_most_similar_first_behind_surer_guesses():
     own = {"zigzag": unit([1.0, 0.0, 0.0]), "spiral": unit([0.8, 0.6, 0.0]), "logo": unit([0.0, 0.0, 1.0])}
     drawing = [0.9, 0.44, 0.0]  # cosine 0.898 to zigzag, 0.983 to spiral, 0 to logo
-    merged = merge(MODEL_GUESSES, drawing, own, top_k=3, threshold=0.85)
+    merged = merge(MODEL_GUESSES, drawing, own, top_k=3, threshold=0.85, standing=0.7)
     assert [g["label"] for g in merged] == ["spiral", "zigzag", "snail"]
+    # A guess the model is surer of than a proposed own category stands for keeps its place.
+    surer = merge(MODEL_GUESSES, drawing, own, top_k=3, threshold=0.85, standing=0.5)
+    assert [g["label"] for g in surer] == ["snail", "spiral", "zigzag"]
     assert merged[0]["own"] and merged[0]["similarity"] == pytest.approx(0.983, abs=1e-3)
     # Above every similarity: the model's guesses, untouched.
     assert merge(MODEL_GUESSES, drawing, own, top_k=5, threshold=0.99) == MODEL_GUESSES
@@ -50,9 +53,15 @@ def parity_cases():
             for n in range(3)
         }
         drawing = (centres[k % 3] + rng.normal(scale=0.6 + k / 20, size=dims)).tolist()
-        cases.append(
-            {"examples": examples, "drawing": drawing, "guesses": MODEL_GUESSES, "top_k": 4, "threshold": 0.5 + k / 100}
-        )
+        standing = [0.1, 0.3, 0.6, 0.9][k % 4]  # before, between and after the model's two guesses
+        case = {
+            "examples": examples,
+            "drawing": drawing,
+            "guesses": MODEL_GUESSES,
+            "top_k": 4,
+            "threshold": 0.5 + k / 100,
+        }
+        cases.append({**case, "standing": standing})
     return cases
 
 
@@ -64,7 +73,7 @@ def test_the_page_and_the_server_merge_own_categories_identically():
         own = {name: prototype(embeddings) for name, embeddings in case["examples"].items()}
         for name in own:
             np.testing.assert_allclose(prototypes[name], own[name], atol=1e-6)
-        expected = merge(case["guesses"], case["drawing"], own, case["top_k"], case["threshold"])
+        expected = merge(case["guesses"], case["drawing"], own, case["top_k"], case["threshold"], case["standing"])
         assert [g["label"] for g in merged] == [g["label"] for g in expected]
         for mine, theirs in zip(merged, expected):
             assert mine.get("similarity") == pytest.approx(theirs.get("similarity"), abs=2e-6)

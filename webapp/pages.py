@@ -3,7 +3,7 @@ model's files (one package for both engines)."""
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 
-from model_training.core.own_categories import THRESHOLD
+from model_training.core.own_categories import STANDING, THRESHOLD
 
 bp = Blueprint("pages", __name__)
 
@@ -11,13 +11,13 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     predictor = current_app.extensions["predictor"]
-    return render_template("index.html", model_error=predictor.error, own_threshold=THRESHOLD)
+    return render_template("index.html", model_error=predictor.error, own_threshold=THRESHOLD, own_standing=STANDING)
 
 
 @bp.get("/teach")
 def teach():
     predictor = current_app.extensions["predictor"]
-    return render_template("teach.html", model_error=predictor.error, own_threshold=THRESHOLD)
+    return render_template("teach.html", model_error=predictor.error, own_threshold=THRESHOLD, own_standing=STANDING)
 
 
 @bp.get("/model")

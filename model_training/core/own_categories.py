@@ -5,12 +5,15 @@ else, so drawings the model tells apart lie apart in that state. A drawing's emb
 last point, scaled to length 1. An own category is the mean of its examples' embeddings, scaled to length 1
 (its prototype). A drawing's similarity to it is the cosine: 1 for the same direction, 0 for unrelated.
 
-Merging with the model's guesses: an own category is proposed only when the drawing's similarity to it
-reaches THRESHOLD, and then ahead of the model's guesses (the person taught it on purpose), most similar
-first. Below the threshold it is not shown, so an own category never displaces a right guess of the model
-unless the drawing really is close to it. benchmarks/own_categories.py measures both sides of that choice
-(how often a taught category is proposed for its own drawings, how often it displaces a right built-in
-guess) and chose THRESHOLD. static/js/own_categories.js is the same algorithm; a parity test keeps them equal.
+Merging with the model's guesses, one order for both: an own category is proposed only when the drawing's
+similarity to it reaches THRESHOLD, and a proposed one stands in the list as a guess of probability
+STANDING would: ahead of the model's guesses below it (the person taught it on purpose), behind those the
+model is surer of (its probabilities are calibrated, so a 80% guess is right four times in five); several
+proposed ones, most similar first. Below the threshold it is not shown, so an own category never displaces
+a right guess of the model unless the drawing really is close to it. benchmarks/own_categories.py measures
+both sides of each choice (how often a taught category is proposed first for its own drawings, how often it
+displaces a right built-in guess, and a right, confident one) and chose THRESHOLD and STANDING.
+static/js/own_categories.js is the same algorithm; a parity test keeps them equal.
 """
 
 import numpy as np
@@ -21,6 +24,8 @@ import numpy as np
 # lies between. On the test split it displaces 1.2% (1.9%) and proposes a taught thing first for 45% (23%)
 # of its drawings, from three examples.
 THRESHOLD = 0.6
+# Where a proposed own category stands among the model's calibrated guesses (see the module's docstring).
+STANDING = 0.5
 
 
 def unit(vector):
@@ -43,10 +48,10 @@ def similarities(embedding, prototypes):
     return products.astype(np.float32)
 
 
-def merge(guesses, embedding, own, top_k, threshold=THRESHOLD):
-    """The guesses to show: the own categories (`own`: {name: prototype}) whose similarity reaches
-    `threshold`, most similar first, as {"label", "similarity", "own": True}; then the model's `guesses`
-    ([{"label", "probability"}], best first); `top_k` in all."""
+def merge(guesses, embedding, own, top_k, threshold=THRESHOLD, standing=STANDING):
+    """The guesses to show, `top_k` in all: the model's `guesses` ([{"label", "probability"}], best first)
+    with at least `standing` probability; the own categories (`own`: {name: prototype}) whose similarity
+    reaches `threshold`, most similar first, as {"label", "similarity", "own": True}; the model's others."""
     names = list(own)
     scores = similarities(embedding, [own[n] for n in names])
     # Most similar first; equal similarities keep the order the person made them in.
@@ -56,4 +61,5 @@ def merge(guesses, embedding, own, top_k, threshold=THRESHOLD):
         for k in order
         if scores[k] >= threshold
     ]
-    return (proposed + list(guesses))[:top_k]
+    surer = [g for g in guesses if g["probability"] >= standing]  # a prefix: the guesses are best first
+    return (surer + proposed + list(guesses[len(surer) :]))[:top_k]

@@ -1,5 +1,5 @@
 // Runs static/js/own_categories.js and own_store.js for the parity and unit tests: reads
-// {cases: [{examples: {name: [embedding, ...]}, drawing, guesses, top_k, threshold}], files: [text, ...]}
+// {cases: [{examples: {name: [embedding, ...]}, drawing, guesses, top_k, threshold, standing}], files: [text, ...]}
 // from the file named in argv[2]; writes {merged: [...], prototypes: [{name: [...]}, ...], imports: [...]}
 // to argv[3]: per case the merged guesses and the prototypes, per file what importing it into an empty
 // store gives (the categories' names, or the error's message).
@@ -17,7 +17,7 @@ const prototypes = cases.map(({ examples }) =>
     prototype: prototype(embeddings),
   })),
 );
-const merged = cases.map((c, k) => merge(c.guesses, c.drawing, prototypes[k], c.top_k, c.threshold));
+const merged = cases.map((c, k) => merge(c.guesses, c.drawing, prototypes[k], c.top_k, c.threshold, c.standing));
 const imports = files.map((text, k) => {
   const store = new OwnCategories(`test-${k}`);
   try {

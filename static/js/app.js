@@ -19,6 +19,7 @@ let engineProblem = ""; // why the browser cannot run the model, when it cannot
 const own = new OwnCategories(root.dataset.ownStorageKey); // the person's own categories (/teach)
 let ownPrototypes = []; // theirs with enough examples, as the model in use reads them
 const ownThreshold = Number(root.dataset.ownThreshold);
+const ownStanding = Number(root.dataset.ownStanding); // where a proposed own category stands (own_categories.js)
 
 const pad = new DrawingPad(canvas, (reason) => {
   if (reason !== "point") save();
@@ -56,7 +57,9 @@ function setStatus(text) {
 function showResult({ guesses, embedding, engine, points, computed, ms }) {
   const topK = Number(root.dataset.topK);
   showGuesses(
-    embedding && ownPrototypes.length ? merge(guesses, embedding, ownPrototypes, topK, ownThreshold) : guesses,
+    embedding && ownPrototypes.length
+      ? merge(guesses, embedding, ownPrototypes, topK, ownThreshold, ownStanding)
+      : guesses,
     engine,
     ms,
   );

@@ -30,7 +30,7 @@ export function similarities(embedding, prototypes) {
 }
 
 // own: [{name, prototype}] in the order the person made them; guesses: the model's, best first.
-export function merge(guesses, embedding, own, topK, threshold) {
+export function merge(guesses, embedding, own, topK, threshold, standing) {
   const scores = similarities(
     embedding,
     own.map((c) => c.prototype),
@@ -41,5 +41,6 @@ export function merge(guesses, embedding, own, topK, threshold) {
     .filter(({ score }) => score >= threshold)
     .sort((a, b) => b.score - a.score) // stable: equal similarities keep the person's order
     .map(({ guess }) => guess);
-  return [...proposed, ...guesses].slice(0, topK);
+  const surer = guesses.filter((g) => g.probability >= standing).length; // a prefix: the guesses are best first
+  return [...guesses.slice(0, surer), ...proposed, ...guesses.slice(surer)].slice(0, topK);
 }

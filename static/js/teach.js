@@ -13,6 +13,7 @@ const root = document.getElementById("teach");
 const $ = (id) => document.getElementById(id);
 const topK = Number(root.dataset.topK);
 const threshold = Number(root.dataset.ownThreshold);
+const standing = Number(root.dataset.ownStanding);
 const own = new OwnCategories(root.dataset.ownStorageKey);
 
 let guesser = null; // once the model's description is loaded
@@ -175,7 +176,8 @@ async function refresh() {
 }
 
 function showResult({ guesses, embedding }) {
-  const shown = embedding && prototypes.length ? merge(guesses, embedding, prototypes, topK, threshold) : guesses;
+  const shown =
+    embedding && prototypes.length ? merge(guesses, embedding, prototypes, topK, threshold, standing) : guesses;
   renderGuesses($("guesses"), shown, guesser.onServer ? "server" : "browser", "");
   const best = shown[0];
   $("top-guess").textContent = best ? `Looks like: ${best.label}${best.own ? " (yours)" : ""}` : "";
