@@ -12,6 +12,7 @@ from model_training.core.config import MODEL_DIR
 from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.core.model_input import drawing_to_stroke3
 from model_training.core.ndjson import read_ndjson
+from webapp.database import upgrade
 from webapp.learn import PAGES
 from webapp.schemas import MAX_TOP_K
 
@@ -278,6 +279,19 @@ def test_healthz_reports_the_database(make_app, tmp_path):
     assert make_app().test_client().get("/healthz").get_json()["database"] == "ok"
     down = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none").test_client().get("/healthz")
     assert down.status_code == 200 and down.get_json()["database"] == "unavailable"  # predictions go on
+
+
+def test_a_replaced_database_file_is_seen_at_once_and_used_once_migrated(make_app, tmp_path, caplog):
+    url = f"sqlite:///{tmp_path / 'replaced.sqlite3'}"
+    upgrade(url)
+    client = make_app(DATABASE_URL=url).test_client()
+    assert client.get("/healthz").get_json()["database"] == "ok"
+    (tmp_path / "replaced.sqlite3").unlink()  # replaced by an empty file: no tables
+    (tmp_path / "replaced.sqlite3").write_bytes(b"")
+    assert client.get("/healthz").get_json()["database"] == "unavailable"
+    assert "no such table: contributions" in caplog.text  # the log names the error
+    upgrade(url)  # the new file migrated: shared rounds go in again, no restart
+    assert client.get("/healthz").get_json()["database"] == "ok"
 
 
 def test_the_model_page_says_what_its_words_mean(client):

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from webapp import schemas
+from webapp.database import described
 from webapp.limits import limiter
 from webapp.models import Contribution
 
@@ -80,7 +81,7 @@ def contribute():
             session.add(contribution)
     except SQLAlchemyError as error:
         # Expected while the database is down: one line, no traceback.
-        log.error("contribution not stored: %s", type(getattr(error, "orig", None) or error).__name__)
+        log.error("contribution not stored: %s", described(error))
         return (
             jsonify(error="the drawing could not be stored right now; it is kept and will be sent again"),
             503,

@@ -16,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -24,8 +25,9 @@ def make_engine(url):
     url = make_url(url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        # Concurrent workers write to one file: wait for the lock rather than fail at once.
-        return create_engine(url, connect_args={"timeout": 5})
+        # Concurrent workers write to one file: wait for the lock rather than fail at once. No pool: opening
+        # the file is cheap, and a kept connection would go on using a file that was replaced.
+        return create_engine(url, connect_args={"timeout": 5}, poolclass=NullPool)
     connect_args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
@@ -39,6 +41,13 @@ def upgrade(url, revision="head"):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     engine.dispose()
+
+
+def described(error):
+    """A database error in one line for the log: its kind and the driver's first line, no traceback."""
+    cause = getattr(error, "orig", None) or error
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
 
 
 def init_app(app):
