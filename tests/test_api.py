@@ -275,6 +275,14 @@ def test_one_address_gets_a_budget_of_points_and_others_keep_theirs(make_app):
     assert other.status_code == 200  # another address has a budget of its own
 
 
+def test_a_padded_prediction_costs_what_it_weighs(make_app):
+    client = make_app(PREDICT_POINTS_RATE="1000 per minute").test_client()
+    padded = json.dumps({"strokes": CAT}) + " " * 40_000  # five points and 40 KB of whitespace
+    statuses = [client.post("/api/predict", data=padded, content_type="application/json").status_code for _ in range(2)]
+    assert statuses == [429, 429]  # 1,250 points each by its size: more than the minute's budget
+    assert post(client, {"strokes": CAT}).status_code == 200  # nothing was spent on them
+
+
 def test_healthz_reports_the_database(make_app, tmp_path):
     assert make_app().test_client().get("/healthz").get_json()["database"] == "ok"
     down = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none").test_client().get("/healthz")

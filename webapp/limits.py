@@ -24,11 +24,17 @@ limiter = Limiter(key_func=get_remote_address)
 _in_progress = Counter()  # address -> predictions in progress in this worker
 
 
+# The page sends about 16 bytes a point; a raw drawing's float columns take up to about 40.
+BYTES_PER_POINT = 32
+
+
 def prediction_points():
     """A prediction request's cost: about the points it asks the model to read, counted without parsing
     it, so that refusing a client over its budget costs next to nothing. A point is three numbers in
-    either format ([dx, dy, pen] rows, or the x, y and t columns of a raw drawing), so about three commas."""
-    return max(1, request.get_data().count(b",") // 3)
+    either format ([dx, dy, pen] rows, or the x, y and t columns of a raw drawing), so about three commas;
+    and a body is charged by its size as well, so padding (whitespace, long numbers) costs what it weighs."""
+    body = request.get_data()
+    return max(1, body.count(b",") // 3, len(body) // BYTES_PER_POINT)
 
 
 @contextlib.contextmanager
