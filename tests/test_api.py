@@ -1,6 +1,7 @@
 """Every route and every bad input, through Flask's test client, with the shipped model."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from model_training.core.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT
 from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.core.model_input import drawing_to_stroke3
 from model_training.core.ndjson import read_ndjson
@@ -309,3 +310,18 @@ def test_the_model_page_says_what_its_words_mean(client):
     # The two "whole drawing" figures, and why they differ.
     assert "is lower than the last row of the table above" in html
     assert "that first right guess wins the round" not in html  # the game's rule asks more
+
+
+def test_the_words_readme_quotes_are_the_pages_own():
+    """Every control README's guide names in quotes is one the pages show, in the same words."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    shown = [*(PROJECT_ROOT / "templates").rglob("*.html"), *(PROJECT_ROOT / "static" / "js").glob("*.js")]
+    pages = "".join(path.read_text() for path in shown)
+    quoted = set(re.findall(r'"([A-Z][^"]{2,40})"', readme.split("## Running it for others")[0]))
+    assert "Guess on the server" in quoted  # what the guide quotes, at least
+    assert sorted(label for label in quoted if label.removesuffix(" …") not in pages) == []
+
+
+def test_one_round_is_one_round(client):
+    assert "1 round, 20 seconds each" in client.get("/play?prompts=cat").get_data(as_text=True)
+    assert "2 rounds, 20 seconds each" in client.get("/play?prompts=cat,dog").get_data(as_text=True)
