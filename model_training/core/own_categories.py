@@ -24,8 +24,10 @@ import numpy as np
 # lies between. On the test split it displaces 1.2% (1.9%) and proposes a taught thing first for 45% (23%)
 # of its drawings, from three examples.
 THRESHOLD = 0.6
-# Where a proposed own category stands among the model's calibrated guesses (see the module's docstring).
-STANDING = 0.5
+# Where a proposed own category stands among the model's calibrated guesses (see the module's docstring):
+# as a 70% guess. benchmarks/own_categories.py, on the validation split: the largest standing that displaces
+# at most 0.5% of the model's right, confident (>= 50%) guesses; ahead of every guess it displaced 1.06%.
+STANDING = 0.7
 
 
 def unit(vector):
