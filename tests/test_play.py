@@ -1,6 +1,7 @@
 """The game in a real browser (Debian's Chromium through Playwright, gunicorn on 127.0.0.1): six rounds with
-a mouse, and on a phone with a finger; shared rounds land in SQLite and PostgreSQL, survive a database
-that is down, and go back into the dataset through the export."""
+a mouse, and on a phone with a finger; shared rounds land in the database (SQLite here: PostgreSQL stores
+the same rounds in tests/test_contributions.py), survive a database that is down, and go back into the
+dataset through the export."""
 
 import json
 import random
@@ -49,6 +50,8 @@ def recognised(browser):
                 if guesses_hold(shown, category, DEFAULTS["WIN_RULE"]):
                     found[category] = record["drawing"]
                     break
+            if len(found) == 4:  # as many as any test here plays
+                break
         context.close()
     assert len(found) >= 4, f"too few recognised fixture drawings: {sorted(found)}"
     return found
@@ -103,7 +106,9 @@ def play_round(page, number, drawing=None, draw=draw_with_mouse, action=None, go
 
 
 @pytest.mark.services
-def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, database_url, tmp_path):
+def test_six_rounds_with_a_mouse_shared_exported_and_counted(browser, recognised, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'inkling.sqlite3'}"
+    upgrade(database_url)
     won = list(recognised)[:4]
     prompts = [*won, "The Mona Lisa", "yoga"]  # the fifth is skipped, the sixth runs out of time, undrawn
     with live_server(env={"INKLING_DATABASE_URL": database_url}) as (url, _):
