@@ -6,12 +6,13 @@ dataset through the export."""
 import json
 import random
 import shutil
+import subprocess
 
 import pytest
 
 from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
-from model_training.core.config import MODEL_DIR
+from model_training.core.config import MODEL_DIR, PROJECT_ROOT
 from model_training.core.ndjson import read_ndjson
 from model_training.node import run_node
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, in_view, run_flask, run_module, stored_contributions
@@ -272,3 +273,30 @@ def test_a_game_has_its_six_rounds_even_when_few_categories_pass_the_filter(make
     html = make_app(MODEL_DIR=str(folder)).test_client().get("/play").get_data(as_text=True)
     prompts = json.loads(html.split('data-prompts="')[1].split('"')[0].replace("&#34;", '"'))
     assert len(set(prompts)) == 6 and set(prompts) <= set(labels[-6:])  # the six it knows best
+
+
+def test_a_round_not_won_says_where_the_prompt_stood():
+    rounds = [
+        {"prompt": "smiley face", "skipped": False, "guesses": [["face", 0.45], ["smiley face", 0.31], ["sun", 0.1]]},
+        {"prompt": "star", "skipped": False, "guesses": [["star", 0.22], ["triangle", 0.18]]},
+        {"prompt": "cat", "skipped": True, "guesses": [["dog", 0.6]]},
+        {"prompt": "cat", "skipped": True, "guesses": [], "undrawn": True},
+    ]
+    script = (
+        "import { verdictOf } from './static/js/verdict.js';"
+        f"const rounds = {json.dumps(rounds)};"
+        "const asPlayed = (r) => ({...r, recognized: false, drawing: r.undrawn ? [] : [1],"
+        " guesses: r.guesses.map(([label, probability]) => ({label, probability}))});"
+        "console.log(JSON.stringify(rounds.map((r) => verdictOf(asPlayed(r)))));"
+    )
+    said = json.loads(
+        subprocess.run(
+            ["node", "--input-type=module", "-e", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert said == [
+        "Not recognised. Inkling thought: face (45%), sun (10%). smiley face came second (31%).",
+        "Not recognised. Inkling thought: triangle (18%). star led with 22%, not clearly enough.",
+        "Skipped. Inkling thought: dog (60%).",
+        "Skipped",
+    ]

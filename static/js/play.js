@@ -7,6 +7,7 @@ import { Guesser } from "./guesser.js";
 import { renderGuesses } from "./guesses.js";
 import { loadModel } from "./model_client.js";
 import { thumbnail } from "./thumbnail.js";
+import { verdictOf } from "./verdict.js";
 import { guessesHold } from "./win_rule.js";
 
 const SPEAK_KEY = "inkling.speak.v1";
@@ -254,26 +255,6 @@ function othersList(prompt) {
 }
 
 // --- the summary -------------------------------------------------------------------------------------
-const PLACES = ["first", "second", "third", "fourth", "fifth"];
-const percent = (p) => `${Math.round(p * 100)}%`;
-
-// What became of a round, with what Inkling thought and where the prompt stood among its guesses.
-function verdictOf(r) {
-  if (r.recognized) return `Recognised after ${(r.recognizedMs / 1000).toFixed(1)}\u00a0s`;
-  const ended = r.skipped ? "Skipped" : "Not recognised";
-  if (!r.drawing.length) return r.skipped ? "Skipped" : "Not drawn";
-  const others = r.guesses.filter((g) => g.label !== r.prompt).slice(0, 3);
-  const thought = others.map((g) => `${g.label} (${percent(g.probability)})`).join(", ") || "nothing yet";
-  const place = r.guesses.findIndex((g) => g.label === r.prompt);
-  const prompt =
-    place < 0
-      ? ""
-      : place === 0
-        ? ` ${r.prompt} led with ${percent(r.guesses[0].probability)}, not clearly enough.`
-        : ` ${r.prompt} came ${PLACES[place] ?? `${place + 1}th`} (${percent(r.guesses[place].probability)}).`;
-  return `${ended}. Inkling thought: ${thought}.${prompt}`;
-}
-
 function showSummary() {
   round = null;
   const won = results.filter((r) => r.recognized).length;
