@@ -79,6 +79,19 @@ def few_shot(embeddings, labels, categories, ways, shots, episodes, rng):
     return float(np.mean(right))
 
 
+def taught(embeddings, labels, own_pool, rng):
+    """One episode's person: OWN_CATEGORIES things from `own_pool`, OWN_EXAMPLES drawings each. Returns their
+    prototypes (things, units), the indices of their other drawings, and which thing each of those is."""
+    chosen = rng.choice(own_pool, size=OWN_CATEGORIES, replace=False)
+    prototypes, queries, truth = [], [], []
+    for k, c in enumerate(chosen):
+        picked = rng.permutation(np.flatnonzero(labels == c))
+        prototypes.append(prototype(embeddings[picked[:OWN_EXAMPLES]]))
+        queries.extend(picked[OWN_EXAMPLES:])
+        truth.extend([k] * len(picked[OWN_EXAMPLES:]))
+    return np.stack(prototypes), queries, np.array(truth)
+
+
 def threshold_sweep(embeddings, probabilities, labels, own_pool, episodes, rng):
     """Per threshold: {"proposed", "displaced"} averaged over episodes of a person with OWN_CATEGORIES own
     categories from `own_pool` (OWN_EXAMPLES drawings each); drawings of other categories that the model
@@ -87,19 +100,12 @@ def threshold_sweep(embeddings, probabilities, labels, own_pool, episodes, rng):
     proposed = np.zeros(len(THRESHOLDS))
     displaced = np.zeros(len(THRESHOLDS))
     for _ in range(episodes):
-        chosen = rng.choice(own_pool, size=OWN_CATEGORIES, replace=False)
-        prototypes, queries, truth = [], [], []
-        for k, c in enumerate(chosen):
-            picked = rng.permutation(np.flatnonzero(labels == c))
-            prototypes.append(prototype(embeddings[picked[:OWN_EXAMPLES]]))
-            queries.extend(picked[OWN_EXAMPLES:])
-            truth.extend([k] * len(picked[OWN_EXAMPLES:]))
-        prototypes = np.stack(prototypes)
+        prototypes, queries, truth = taught(embeddings, labels, own_pool, rng)
         own_scores = embeddings[queries] @ prototypes.T
         best, which = own_scores.max(axis=1), own_scores.argmax(axis=1)
         others = (embeddings[model_right] @ prototypes.T).max(axis=1)
         for t, threshold in enumerate(THRESHOLDS):
-            proposed[t] += np.mean((best >= threshold) & (which == np.array(truth)))
+            proposed[t] += np.mean((best >= threshold) & (which == truth))
             displaced[t] += np.mean(others >= threshold)
     return [
         {"threshold": float(t), "proposed": p / episodes, "displaced": d / episodes}
@@ -116,16 +122,9 @@ def standing_sweep(embeddings, probabilities, labels, own_pool, episodes, rng):
     confident = top[right] >= CONFIDENT
     first, displaced, displaced_confident = (np.zeros(len(STANDINGS)) for _ in range(3))
     for _ in range(episodes):
-        chosen = rng.choice(own_pool, size=OWN_CATEGORIES, replace=False)
-        prototypes, queries, truth = [], [], []
-        for k, c in enumerate(chosen):
-            picked = rng.permutation(np.flatnonzero(labels == c))
-            prototypes.append(prototype(embeddings[picked[:OWN_EXAMPLES]]))
-            queries.extend(picked[OWN_EXAMPLES:])
-            truth.extend([k] * len(picked[OWN_EXAMPLES:]))
-        prototypes = np.stack(prototypes)
+        prototypes, queries, truth = taught(embeddings, labels, own_pool, rng)
         own_scores = embeddings[queries] @ prototypes.T
-        proposed = (own_scores.max(axis=1) >= THRESHOLD) & (own_scores.argmax(axis=1) == np.array(truth))
+        proposed = (own_scores.max(axis=1) >= THRESHOLD) & (own_scores.argmax(axis=1) == truth)
         near = (embeddings[right] @ prototypes.T).max(axis=1) >= THRESHOLD
         for s, standing in enumerate(STANDINGS):
             first[s] += np.mean(proposed & (top[queries] < standing))
