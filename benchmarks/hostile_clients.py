@@ -38,7 +38,7 @@ import psutil
 from sqlalchemy import insert
 
 from benchmarks.common import percentiles, real_stroke3, spread, write_result
-from harness.live_server import client_address, hammer, live_server, nginx_proxy, redis_server
+from harness.live_server import client_address, hammer, public_server
 from model_training.core.config import PROJECT_ROOT, default_quickdraw_dir
 from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.core.ndjson import read_ndjson
@@ -239,14 +239,9 @@ def main(argv=None):
     source = args.source or default_quickdraw_dir()
     report = {"real_raw_drawings": raw_drawing_sizes(source)}
     bodies = [json.dumps({"strokes": d.tolist()}) for d in spread(real_stroke3(source), 200)]
-    with tempfile.TemporaryDirectory() as scratch, redis_server() as store:
+    with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "inkling.sqlite3"
-        settings = {
-            "INKLING_TRUSTED_PROXIES": "1",
-            "INKLING_RATELIMIT_STORAGE_URI": store,
-            "INKLING_DATABASE_URL": f"sqlite:///{database}",
-        }
-        with live_server(workers=2, env=settings) as (app_url, _), nginx_proxy(app_url) as url:
+        with public_server(workers=2, env={"INKLING_DATABASE_URL": f"sqlite:///{database}"}) as (url, _):
             report["heavy_drawings"] = heavy_drawings_from_one_address(url, bodies, args.seconds)
             report["trickling"] = trickling(url, args.trickling, args.seconds)
             report["flooding"] = flooding(url, database, args.flood_seconds)

@@ -5,7 +5,6 @@ import contextlib
 import http.client
 import os
 import socket
-import string
 import subprocess
 import sys
 import tempfile
@@ -13,16 +12,14 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
 
 from model_training.core.config import PROJECT_ROOT
+from webapp.public import REDIS
 
 CHROMIUM = "/usr/bin/chromium"
-NGINX = "/usr/sbin/nginx"
-REDIS = "/usr/bin/redis-server"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -115,29 +112,27 @@ def client_address(k):
 
 
 @contextlib.contextmanager
-def nginx_proxy(*upstream_urls):
-    """Debian's nginx with webapp/nginx.conf in front of the given app servers, on a free port of
-    127.0.0.1; yields its URL. The app servers should trust one proxy (INKLING_TRUSTED_PROXIES=1)."""
+def public_server(workers=2, log_path=os.devnull, env=None):
+    """The public mode as `scripts/run.sh --public` runs it (webapp/public.py: nginx, gunicorn on a Unix
+    socket, Redis) on a free port of 127.0.0.1, with `env` added (INKLING_* settings); yields its URL and
+    process. Its database is a scratch SQLite file unless `env` names one."""
     port = free_port()
-    with tempfile.TemporaryDirectory() as run_dir:
-        upstreams = " ".join(f"server {urlparse(url).netloc};" for url in upstream_urls)
-        # safe_substitute: nginx's own $variables stay as they are.
-        config = string.Template((PROJECT_ROOT / "webapp" / "nginx.conf").read_text()).safe_substitute(
-            LISTEN=f"127.0.0.1:{port}", UPSTREAMS=upstreams, RUN_DIR=run_dir
-        )
-        (Path(run_dir) / "nginx.conf").write_text(config)
+    with tempfile.TemporaryDirectory() as scratch, open(log_path, "w") as log:
+        env = {"INKLING_DATABASE_URL": f"sqlite:///{scratch}/inkling.sqlite3", **os.environ, **(env or {})}
         process = subprocess.Popen(
-            [NGINX, "-p", run_dir, "-c", f"{run_dir}/nginx.conf", "-e", f"{run_dir}/error.log", "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
+            [sys.executable, "-m", "webapp.public", "--listen", f"127.0.0.1:{port}", "--workers", str(workers)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_answering(url, process, 30, "nginx exited", log=Path(run_dir, "error.log"))
-            yield url
+            wait_until_answering(url, process, 120, f"the public mode exited; see {log_path}")
+            yield url, process
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            process.wait(timeout=60)
 
 
 @contextlib.contextmanager

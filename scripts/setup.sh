@@ -31,3 +31,4 @@ if ! sha256sum --check --status "$stamp" 2>/dev/null; then
 else
   node scripts/vendor.mjs > /dev/null  # quick: static/vendor/ follows the libraries and metadata.schema.json
 fi
+node scripts/precompress.mjs > /dev/null  # gzip copies of static files for nginx (public mode)

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 from model_training.core.config import PROJECT_ROOT
 from model_training.core.ndjson import read_ndjson
 from tests.conftest import FIXTURE_QUICKDRAW_DIR, run_flask, stored_contributions
+from webapp.contributions import PRUNE_EVERY
 from webapp.database import make_engine
 
 CAT_RAW = read_ndjson(FIXTURE_QUICKDRAW_DIR / "raw" / "cat.ndjson.gz", limit=1)[0]["drawing"]
@@ -137,13 +138,28 @@ def test_one_client_is_rate_limited(make_app):
     assert post_from(client, "10.0.0.2", round_of()).status_code == 201  # another client is not held back
 
 
-def test_a_daily_quota_per_address_and_a_cap_for_everyone(make_app):
-    client = make_app(CONTRIBUTION_DAILY_QUOTA="2 per day", CONTRIBUTIONS_PER_DAY="5 per day").test_client()
+def test_a_daily_quota_per_address_and_no_cap_that_others_can_use_up(make_app):
+    client = make_app(CONTRIBUTION_DAILY_QUOTA="2 per day").test_client()
     assert [post_from(client, "10.0.0.3", round_of()).status_code for _ in range(3)] == [201, 201, 429]
-    assert [post_from(client, "10.0.0.4", round_of()).status_code for _ in range(2)] == [201, 201]
-    post_from(client, "10.0.0.5", round_of())  # the fifth stored round, or refused if the third counted
-    refused = post_from(client, "10.0.0.6", round_of())  # a new address, but the day's share is used up
+    refused = post_from(client, "10.0.0.3", round_of())
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3600  # come back tomorrow
+    # Twenty addresses each using up their day leave a new player's round as welcome as the first.
+    for k in range(20):
+        assert [post_from(client, f"10.0.1.{k}", round_of()).status_code for _ in range(3)] == [201, 201, 429]
+    assert post_from(client, "10.0.2.1", round_of()).status_code == 201
+
+
+def test_the_database_keeps_its_budget_by_letting_the_oldest_unrecognised_rounds_go(make_app, database_url):
+    points = sum(len(xs) for xs, _, _ in CAT_RAW)
+    unlimited = {"CONTRIBUTION_RATE": "1000 per minute", "CONTRIBUTION_DAILY_QUOTA": "1000 per day"}
+    client = make_app(DATABASE_URL=database_url, CONTRIBUTIONS_MAX_POINTS=30 * points, **unlimited).test_client()
+    # Rounds 1-10 recognised, 11-49 not; the 50th is when the database counts what it keeps.
+    for k in range(1, PRUNE_EVERY + 1):
+        assert post(client, round_of(recognized=k <= 10, duration_ms=60_000 - 1000 + k)).status_code == 201
+    kept = stored_contributions(database_url)
+    # 30 rounds' points are kept: the recognised ones all stay, and of the others the newest.
+    assert len(kept) == 30 and sum(row.points for row in kept) == 30 * points
+    assert [row.duration_ms - 59_000 for row in kept] == list(range(1, 11)) + list(range(31, 51))
 
 
 def test_a_round_larger_than_any_real_drawing_needs_is_refused(client):

@@ -298,9 +298,11 @@ def test_malformed_chunk_framing_is_a_400_on_every_route(server, path):
     ],
     ids=["bad request line", "too many headers"],
 )
-def test_gunicorns_own_errors_carry_the_security_headers(server, request_bytes, expected):
-    status, headers = status_and_headers(exchange(server, request_bytes))
-    assert status == expected
+def test_gunicorns_own_errors_are_json_with_the_security_headers(server, request_bytes, expected):
+    response = exchange(server, request_bytes)
+    status, headers = status_and_headers(response)
+    assert status == expected and headers["content-type"] == "application/json"
+    assert json.loads(response.split(b"\r\n\r\n", 1)[1])["error"]
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
 

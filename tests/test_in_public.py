@@ -1,37 +1,45 @@
-"""The deployment that faces the public: Debian's nginx (webapp/nginx.conf) in front of gunicorn, on
-127.0.0.1, with other addresses of 127.0.0.0/8 acting as other people. Slow clients stop at nginx, and the
-per-address limits see each client's own address through it."""
+"""The deployment that faces the public, as `scripts/run.sh --public` starts it (webapp/public.py): Debian's
+nginx in front of gunicorn on a Unix socket, Redis for the limits, on 127.0.0.1, with other addresses of
+127.0.0.0/8 acting as other people. Slow clients stop at nginx, the per-address limits see each client's own
+address through it, and nothing reaches the app around it."""
 
+import gzip
 import json
+import re
 import socket
+import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
-from harness.live_server import NGINX, REDIS, live_server, nginx_proxy, redis_server
+from harness.live_server import live_server, public_server, redis_server
+from webapp.public import NGINX, REDIS
 
 BODY = json.dumps({"strokes": [[3, 4, 0]] * 399 + [[1, 1, 1]]}).encode()  # 400 points
 
 
 @pytest.fixture(scope="module")
-def proxied():
-    """nginx in front of two gunicorn workers whose limits share one Redis."""
+def public(tmp_path_factory):
+    """The public mode with two workers, and its output (gunicorn's access log among it)."""
     for program, package in ((NGINX, "nginx-light"), (REDIS, "redis-server")):
         if not Path(program).is_file():
             pytest.skip(f"{package} is not installed (Debian: apt-get install {package}); scripts/test.sh installs it")
-    with redis_server() as store:
-        settings = {
-            "INKLING_TRUSTED_PROXIES": "1",
-            "INKLING_PREDICT_POINTS_RATE": "1000 per minute",
-            "INKLING_RATELIMIT_STORAGE_URI": store,
-        }
-        with live_server(workers=2, env=settings) as (app_url, _), nginx_proxy(app_url) as url:
-            yield url
+    log = tmp_path_factory.mktemp("public") / "output.log"
+    settings = {"INKLING_PREDICT_POINTS_RATE": "1000 per minute"}
+    with public_server(workers=2, log_path=log, env=settings) as (url, process):
+        yield url, process, log
 
 
-def request_from(address, url, path="/api/predict", body=BODY, method="POST"):
-    """A request from `address` (a loopback address of its own); returns the status."""
+@pytest.fixture(scope="module")
+def proxied(public):
+    return public[0]
+
+
+def request_from(address, url, path="/api/predict", body=BODY, method="POST", whole=False):
+    """A request from `address` (a loopback address of its own); returns the status, or with `whole` the
+    status, the headers (lower-case names) and the body."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30, source_address=(address, 0)) as connection:
         head = (
@@ -42,7 +50,59 @@ def request_from(address, url, path="/api/predict", body=BODY, method="POST"):
         response = b""
         while chunk := connection.recv(65536):
             response += chunk
-    return int(response.split(b" ", 2)[1])
+    status = int(response.split(b" ", 2)[1])
+    if not whole:
+        return status
+    head, body = response.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")[1:]
+    return status, {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, body
+
+
+def test_nothing_reaches_the_app_but_nginx(public):
+    _, process, _ = public
+    command = psutil.Process(process.pid)
+    programs = [command, *command.children(recursive=True)]
+    listening = {
+        (p.name(), c.laddr.port) for p in programs for c in p.net_connections("inet") if c.status == psutil.CONN_LISTEN
+    }
+    assert {name for name, _ in listening} == {"nginx"}, listening  # gunicorn and Redis: Unix sockets alone
+
+
+def test_static_files_are_served_compressed_once_and_kept_by_their_hash(proxied):
+    status, headers, page = request_from("127.0.0.40", proxied, "/", b"", "GET", whole=True)
+    assert status == 200 and headers["cache-control"] == "public, max-age=60"  # the same for everyone
+    [script] = re.findall(rb'src="(/static/vendor/tf\.min\.js\?v=[0-9a-f]{12})"', page)
+    request = urllib.request.Request(proxied + script.decode(), headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        served = gzip.decompress(response.read())
+    assert served == (Path(__file__).parents[1] / "static" / "vendor" / "tf.min.js").read_bytes()
+    # Without its hash a file may change, so it is checked again each time.
+    with urllib.request.urlopen(proxied + "/static/js/app.js") as response:
+        assert response.headers["Cache-Control"] == "no-cache" and response.headers["ETag"]
+
+
+def test_a_page_is_rendered_once_for_many_and_no_address_is_logged(public):
+    url, _, log = public
+    statuses = [request_from(f"127.0.0.{50 + k}", url, "/learn/lstm-cell", b"", "GET") for k in range(10)]
+    assert set(statuses) == {200}
+    deadline = time.monotonic() + 10  # a worker writes its log line after the answer has gone
+    while '"GET /learn/lstm-cell HTTP/1.1" 200' not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert log.read_text().count('"GET /learn/lstm-cell HTTP/1.1" 200') == 1, log.read_text()[-2000:]
+    requests = [line for line in log.read_text().splitlines() if '"GET ' in line]
+    assert requests and not any(re.search(r"127\.0\.0\.\d+", line) for line in requests)  # nor an address
+
+
+def test_nginxs_own_refusals_are_json_with_retry_after(proxied):
+    for _ in range(60):
+        status, headers, body = request_from("127.0.0.41", proxied, "/learn", b"", "GET", whole=True)
+        if status == 429:
+            break
+    assert status == 429 and int(headers["retry-after"]) > 0 and headers["content-type"] == "application/json"
+    assert "too many requests" in json.loads(body)["error"] and headers["x-content-type-options"] == "nosniff"
 
 
 def test_the_limits_count_each_client_by_its_own_address_behind_the_proxy(proxied):

@@ -24,6 +24,7 @@ from webapp import (
     request_body,
     schemas,
     security,
+    static_files,
 )
 from webapp.config import DEFAULTS, INSTANCE_DIR
 from webapp.inference import Predictor
@@ -61,6 +62,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     app.register_blueprint(contributions.bp)
     errors.init_app(app)
+    static_files.init_app(app)
     Compress(app)
     security.init_app(app)
     return app

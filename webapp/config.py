@@ -28,6 +28,8 @@ DEFAULTS = {
         "image/svg+xml",
     ],
     "COMPRESS_MIN_SIZE": 1024,
+    # Pages the same for everyone (webapp/page_cache.py) may be kept this long by browsers and nginx.
+    "PAGE_CACHE_SECONDS": 60,
     # Contributed drawings (webapp/contributions.py). Any SQLAlchemy URL: postgresql+psycopg://... too.
     "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'inkling.sqlite3'}",
     # What one client address may ask (webapp/limits.py). The store is shared by every worker and machine
@@ -42,7 +44,9 @@ DEFAULTS = {
     "PREDICT_CONCURRENCY": 2,  # predictions of one address in progress at once, per worker
     "CONTRIBUTION_RATE": "30 per minute",  # shared rounds per address
     "CONTRIBUTION_DAILY_QUOTA": "300 per day",  # shared rounds per address
-    "CONTRIBUTIONS_PER_DAY": "20000 per day",  # shared rounds from everyone: the database's daily growth
+    # What the database keeps of shared rounds, in points (a point is about 20 bytes stored): past it, the
+    # oldest rounds that the model did not recognise go first (webapp/contributions.py).
+    "CONTRIBUTIONS_MAX_POINTS": 50_000_000,
     # The game (/play): rounds, seconds per round, and which categories each level prompts, by the
     # evaluation's per-category top-1 on real test drawings (metrics.json), with enough drawings to trust it.
     "PLAY_ROUNDS": 6,

@@ -8,8 +8,11 @@ learn". When the database cannot take the drawing, or today's share is used up, 
 429 and the page keeps the drawing to send again later.
 
 Each round is bounded by what real drawings need (webapp/schemas.py: points, strokes, time) and its body
-by MAX_CONTRIBUTION_BYTES (the real raw drawings are at most 29 KB as JSON). With the rate limits, that
-bounds how fast the database can grow.
+by MAX_CONTRIBUTION_BYTES (the real raw drawings are at most 29 KB as JSON); each address by its rate and
+its daily quota. The database as a whole is bounded by what it keeps, not by refusing rounds: past
+CONTRIBUTIONS_MAX_POINTS points stored, the oldest rounds that the model did not recognise go first, then the
+oldest others. No number of addresses sending rounds can make a new player's round wait: it is held only to
+its own address's limits.
 """
 
 import logging
@@ -17,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -29,6 +33,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("contributions", __name__)
 
 MAX_CONTRIBUTION_BYTES = 128 * 1024  # the largest real drawing is 29 KB as JSON
+# The stored points are added up (a scan of the table) once every this many rounds: the database may go past
+# its budget by at most this many rounds' points before the oldest are let go.
+PRUNE_EVERY = 50
 
 
 def contribution_of(body, labels):
@@ -55,14 +62,30 @@ def contribution_of(body, labels):
 
 
 def limits():
-    """Per address, then everyone's together (webapp/config.py); a round over any of them gets a 429."""
+    """Per address (webapp/config.py); a round over either gets a 429."""
     config = current_app.config
     return f"{config['CONTRIBUTION_RATE']};{config['CONTRIBUTION_DAILY_QUOTA']}"
 
 
+def let_oldest_go(session, budget):
+    """Delete the oldest unrecognised rounds, then the oldest others, until at most `budget` points are
+    stored; returns how many rounds went."""
+    excess = (session.scalar(select(func.sum(Contribution.points))) or 0) - budget
+    gone = []
+    for recognized in (False, True):
+        oldest = select(Contribution.id, Contribution.points).where(Contribution.recognized == recognized)
+        for row_id, points in session.execute(oldest.order_by(Contribution.created_at, Contribution.id)):
+            if excess <= 0:
+                break
+            gone.append(row_id)
+            excess -= points
+    for start in range(0, len(gone), 1000):  # in parts: a statement takes a bounded number of parameters
+        session.execute(delete(Contribution).where(Contribution.id.in_(gone[start : start + 1000])))
+    return len(gone)
+
+
 @bp.post("/api/contributions")
 @limiter.limit(limits)
-@limiter.limit(lambda: current_app.config["CONTRIBUTIONS_PER_DAY"], key_func=lambda: "everyone", scope="all-rounds")
 def contribute():
     if not request.is_json:
         return jsonify(error="send JSON with Content-Type: application/json"), 415
@@ -79,6 +102,11 @@ def contribute():
     try:
         with Session(current_app.extensions["database"]) as session, session.begin():
             session.add(contribution)
+            session.flush()  # gives the round its id
+            if contribution.id % PRUNE_EVERY == 0:
+                gone = let_oldest_go(session, current_app.config["CONTRIBUTIONS_MAX_POINTS"])
+                if gone:
+                    log.info("%d oldest shared rounds let go: the database keeps its budget of points", gone)
     except SQLAlchemyError as error:
         # Expected while the database is down: one line, no traceback.
         log.error("contribution not stored: %s", described(error))

@@ -6,7 +6,7 @@ or stall, hold a few KiB each instead of a worker. Inference is a few millisecon
 Nothing of the app is imported here: the master must not import it before a worker has monkey-patched.
 """
 
-import html
+import json
 import os
 import socket
 
@@ -24,6 +24,9 @@ graceful_timeout = 10
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
+# Each request in one line, without the client's address, user agent or referrer: nothing kept on disk
+# says who drew what (scripts/run.sh writes this log to its output).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 # Requests one keep-alive connection may carry; the last is answered with "Connection: close", so clients
 # reconnect, and a worker that replaced a killed one gets its share of them instead of idling beside a busy
 # survivor.
@@ -31,21 +34,19 @@ KEEPALIVE_REQUESTS = 100
 
 
 def post_worker_init(worker):
-    """gunicorn's own error responses (a malformed request line, too many headers) get the security
-    headers every response of the app carries."""
+    """gunicorn's own error responses (a malformed request line, too many headers) in the app's shape: JSON
+    with "error", and the security headers every response of the app carries."""
     import gunicorn.util
 
     from webapp.security import HEADERS
 
     def write_error(sock, status_int, reason, message):
-        body = (
-            f"<!doctype html><title>{reason}</title><h1>{status_int} {reason}</h1><p>{html.escape(message)}</p>\n"
-        ).encode()
+        body = (json.dumps({"error": f"{reason}: {message}"}) + "\n").encode()
         head = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
         gunicorn.util.write_nonblock(
             sock,
             (
-                f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+                f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n{head}\r\n"
             ).encode("latin-1")
             + body,

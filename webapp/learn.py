@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from model_training.core.config import PROJECT_ROOT
 from model_training.core.own_categories import THRESHOLD
+from webapp.page_cache import shared
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -98,11 +99,13 @@ def learn_navigation():
 
 
 @bp.get("/")
+@shared
 def index():
     return render_template("learn/index.html")
 
 
 @bp.get("/<slug>")
+@shared
 def page(slug):
     for i, entry in enumerate(PAGES):
         if entry["slug"] == slug:

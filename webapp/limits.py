@@ -4,8 +4,9 @@ same store (flask-limiter; RATELIMIT_STORAGE_URI: memory:// for one process, red
 - Predictions cost their points: an address gets PREDICT_POINTS_RATE points of inference, so a client
   sending the largest drawings non-stop gets a few of them a second and everyone else keeps the CPU.
   Within one worker an address has at most PREDICT_CONCURRENCY predictions in progress.
-- Shared rounds: CONTRIBUTION_RATE per address, CONTRIBUTION_DAILY_QUOTA per address per day, and
-  CONTRIBUTIONS_PER_DAY from everyone together, so the database grows by a bounded amount a day.
+- Shared rounds: CONTRIBUTION_RATE per address and CONTRIBUTION_DAILY_QUOTA per address per day. There is no
+  limit for everyone together, which a few addresses could use up for all: the database is bounded by what
+  it keeps instead (webapp/contributions.py).
 
 The address is the connection's, or with TRUSTED_PROXIES set, the one the reverse proxy saw
 (X-Forwarded-For, through Werkzeug's ProxyFix). It is never stored.

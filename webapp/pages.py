@@ -4,23 +4,27 @@ model's files (one package for both engines)."""
 from flask import Blueprint, current_app, render_template, send_from_directory
 
 from model_training.core.own_categories import STANDING, THRESHOLD
+from webapp.page_cache import shared
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@shared
 def index():
     predictor = current_app.extensions["predictor"]
     return render_template("index.html", model_error=predictor.error, own_threshold=THRESHOLD, own_standing=STANDING)
 
 
 @bp.get("/teach")
+@shared
 def teach():
     predictor = current_app.extensions["predictor"]
     return render_template("teach.html", model_error=predictor.error, own_threshold=THRESHOLD, own_standing=STANDING)
 
 
 @bp.get("/model")
+@shared
 def model_page():
     predictor = current_app.extensions["predictor"]
     metrics = predictor.metrics  # None unless computed for this very model
