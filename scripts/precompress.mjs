@@ -1,10 +1,11 @@
 // Writes a gzip copy (name.gz, git-ignored) beside every file under static/ that compresses well, so that
 // nginx serves it as it is (gzip_static, webapp/nginx.conf) instead of compressing each request. A copy is
 // written again only when its file changed; a copy whose file is gone is removed.
-import { gzipSync } from "node:zlib";
+
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
 const compressible = new Set([".js", ".mjs", ".css", ".wasm", ".svg", ".json", ".html", ".txt"]);
