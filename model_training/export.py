@@ -102,6 +102,7 @@ def main(argv=None):
         "calibration": calibration,  # the temperature both engines apply (model_training.core.calibration)
         "dataset": dataset,
         "weights": checksums,  # the server refuses weights that do not match
+        "model_json": sha256_of(args.out / "model.json"),  # and a model.json that does not
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     # The curves and throughput travel with the model: the model page, Q5 and the benchmarks read them.

@@ -18,6 +18,7 @@ import pytest
 
 from harness.live_server import live_server
 from model_training.core.config import MODEL_DIR, PROJECT_ROOT
+from model_training.core.model_package import sha256_of
 from model_training.core.simplification import _resample
 from webapp.learn import PAGES
 
@@ -114,10 +115,12 @@ def damaged_copy(tmp_path, damage):
     elif damage == "random weights":
         shard = next(folder.glob("*.bin"))
         shard.write_bytes(np.random.default_rng(0).bytes(shard.stat().st_size))
-    elif damage == "quantisation scale 1e308":
+    elif damage.startswith("quantisation scale 1e308"):
         model_json = json.loads((folder / "model.json").read_text())
         model_json["weightsManifest"][0]["weights"][0]["quantization"]["scale"] = 1e308
         (folder / "model.json").write_text(json.dumps(model_json))
+        if damage.endswith("its checksum too"):
+            metadata["model_json"] = sha256_of(folder / "model.json")
     elif damage == "model.json unreadable":
         (folder / "model.json").write_bytes(b"\x89PNG not json")
     metadata_path.write_text(json.dumps(metadata))
@@ -134,7 +137,8 @@ def damaged_copy(tmp_path, damage):
         ("no architecture", "has no 'architecture'"),
         ("random weights", "does not match its checksum"),
         ("model.json unreadable", "not readable JSON"),
-        ("quantisation scale 1e308", "decode to numbers that are not finite"),
+        ("quantisation scale 1e308", "model.json does not match its checksum"),
+        ("quantisation scale 1e308, its checksum too", "decode to numbers that are not finite"),
     ],
 )
 def test_a_damaged_model_is_refused_at_start_up_and_said_so(make_app, tmp_path, damage, reason, caplog):

@@ -174,6 +174,8 @@ class ModelPackage:
         problems = validate_metadata(metadata)
         if problems:
             raise ModelPackageError("; ".join(problems))
+        if sha256_of(folder / "model.json") != metadata["model_json"]:
+            raise ModelPackageError("model.json does not match its checksum in metadata.json")
         try:
             manifest = model_json["weightsManifest"]
             shards = [path for group in manifest for path in group["paths"]]
@@ -191,8 +193,8 @@ class ModelPackage:
             weights = decode_weights(manifest, lambda path: (folder / path).read_bytes())
         except (KeyError, TypeError, ValueError) as error:
             raise ModelPackageError(f"model.json's weightsManifest cannot be decoded ({error})") from None
-        # model.json carries the quantisation's scales, outside the weight files' checksums: a damaged scale
-        # would make every probability NaN.
+        # Weights that decode to NaN or infinity (a run that diverged, an absurd quantisation scale) would make
+        # every probability NaN.
         damaged = sorted(name for name, values in weights.items() if not np.isfinite(values).all())
         if damaged:
             raise ModelPackageError(f"weights {', '.join(damaged[:3])} decode to numbers that are not finite")
