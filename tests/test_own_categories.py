@@ -10,6 +10,7 @@ import pytest
 from harness.live_server import live_server
 from harness.pointer_input import draw_with_mouse, draw_with_touch
 from model_training.core.config import MODEL_DIR
+from model_training.core.drawing_checks import MAX_INPUT_POINTS
 from model_training.core.model_package import ModelPackage
 from model_training.core.own_categories import THRESHOLD, merge, prototype, similarities, unit
 from model_training.node import run_node
@@ -98,8 +99,13 @@ def test_an_exported_file_is_checked_before_anything_is_imported():
         exported([{"name": "zigzag", "examples": [{"strokes": example["strokes"], "frame": {"size": 0}}]}]),
         exported([{"name": "zigzag", "examples": [example] * 11}]),
     ]
-    results = run_node("own_categories_cli.mjs", {"cases": [], "files": files})["imports"]
+    long = {"strokes": [[list(range(MAX_INPUT_POINTS + 1))] * 3], "frame": example["frame"]}
+    files.append(exported([{"name": "zigzag", "examples": [long]}]))
+    output = run_node("own_categories_cli.mjs", {"cases": [], "files": files})
+    assert output["max_example_points"] == MAX_INPUT_POINTS  # the API's bound, one number for both
+    results = output["imports"]
     assert results[0] == {"names": ["zigzag", "logo"], "kept": 2}
+    assert all(r["names"] == [] for r in results[1:])  # nothing of a refused file is kept or used
     errors = [r["error"] for r in results[1:]]
     assert errors == [
         "the file is not JSON",
@@ -109,7 +115,15 @@ def test_an_exported_file_is_checked_before_anything_is_imported():
         'the file cannot be read: an example of "zigzag" is not a drawing',
         'the file cannot be read: an example of "zigzag" has no frame',
         'the file cannot be read: "zigzag" needs a list of at most 10 example drawings',
+        f'the file cannot be read: an example of "zigzag" has more than {MAX_INPUT_POINTS} points',
     ]
+
+
+def test_a_file_the_browser_cannot_keep_is_neither_kept_nor_used():
+    example = {"strokes": [[[0, 10, 20], [0, 5, 0], [0, 16, 32]]], "frame": {"x": 0, "y": 0, "size": 500}}
+    file = exported([{"name": "zigzag", "examples": [example] * 3}])
+    [result] = run_node("own_categories_cli.mjs", {"cases": [], "files": [file], "quota": 100})["imports"]
+    assert result == {"error": "this browser cannot keep them (its storage is full or turned off)", "names": []}
 
 
 def test_the_api_returns_the_embedding_the_page_matches_on(client):

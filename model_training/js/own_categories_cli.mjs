@@ -1,16 +1,23 @@
 // Runs static/js/own_categories.js and own_store.js for the parity and unit tests: reads
-// {cases: [{examples: {name: [embedding, ...]}, drawing, guesses, top_k, threshold, standing}], files: [text, ...]}
-// from the file named in argv[2]; writes {merged: [...], prototypes: [{name: [...]}, ...], imports: [...]}
-// to argv[3]: per case the merged guesses and the prototypes, per file what importing it into an empty
-// store gives (the categories' names, or the error's message).
+// {cases: [{examples: {name: [embedding, ...]}, drawing, guesses, top_k, threshold, standing}], files: [text, ...],
+// quota} from the file named in argv[2]; writes {merged: [...], prototypes: [{name: [...]}, ...], imports: [...],
+// max_example_points} to argv[3]: per case the merged guesses and the prototypes, per file what importing it
+// into an empty store gives (the categories' names, or the error's message and the names after it). The
+// storage refuses values longer than `quota` characters, as a full localStorage does.
 import { readFileSync, writeFileSync } from "node:fs";
 import { merge, prototype } from "../../static/js/own_categories.js";
-import { OwnCategories } from "../../static/js/own_store.js";
+import { MAX_EXAMPLE_POINTS, OwnCategories } from "../../static/js/own_store.js";
 
 const memory = new Map(); // a localStorage for node
-globalThis.localStorage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, String(v)) };
+const { cases, files, quota = Infinity } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+globalThis.localStorage = {
+  getItem: (k) => memory.get(k) ?? null,
+  setItem: (k, v) => {
+    if (String(v).length > quota) throw new DOMException("the quota has been exceeded", "QuotaExceededError");
+    memory.set(k, String(v));
+  },
+};
 
-const { cases, files } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const prototypes = cases.map(({ examples }) =>
   Object.entries(examples).map(([name, embeddings]) => ({
     name,
@@ -24,7 +31,7 @@ const imports = files.map((text, k) => {
     store.importFile(text);
     return { names: store.categories.map((c) => c.name), kept: JSON.parse(memory.get(`test-${k}`)).length };
   } catch (error) {
-    return { error: error.message };
+    return { error: error.message, names: store.categories.map((c) => c.name) };
   }
 });
 writeFileSync(
@@ -33,5 +40,6 @@ writeFileSync(
     merged,
     prototypes: prototypes.map((list) => Object.fromEntries(list.map((p) => [p.name, Array.from(p.prototype)]))),
     imports,
+    max_example_points: MAX_EXAMPLE_POINTS,
   }),
 );

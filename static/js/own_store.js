@@ -8,8 +8,15 @@ export const MIN_EXAMPLES = 3; // an own category is guessed once it has this ma
 export const MAX_EXAMPLES = 10;
 export const MAX_CATEGORIES = 30;
 export const MAX_NAME = 40;
+// Points a drawing may have: the API's MAX_INPUT_POINTS (model_training/core/drawing_checks.py; a test keeps
+// the two equal). A file's example with more would cost the page seconds to read at each start.
+export const MAX_EXAMPLE_POINTS = 4000;
 const FILE_FORMAT = "inkling-own-categories";
 const FILE_VERSION = 1;
+
+function pointsOf(strokes) {
+  return strokes.reduce((total, [xs]) => total + xs.length, 0);
+}
 
 // Why `value` is not a list of own categories, or "" when it is one.
 function problemWith(value) {
@@ -29,6 +36,9 @@ function problemWith(value) {
     }
     for (const { strokes, frame } of examples) {
       if (!isDrawing(strokes) || !strokes.length) return `an example of "${name}" is not a drawing`;
+      if (pointsOf(strokes) > MAX_EXAMPLE_POINTS) {
+        return `an example of "${name}" has more than ${MAX_EXAMPLE_POINTS} points`;
+      }
       if (![frame?.x, frame?.y, frame?.size].every(Number.isFinite) || !(frame.size > 0)) {
         return `an example of "${name}" has no frame`;
       }
@@ -53,7 +63,6 @@ export class OwnCategories {
     }
   }
 
-  // Throws an Error saying so when this browser cannot keep them.
   // Writes `categories` (by default the current ones) to the browser's storage; throws when it cannot.
   save(categories = this.categories) {
     try {
@@ -92,6 +101,7 @@ export class OwnCategories {
 
   addExample(category, strokes, frame) {
     if (category.examples.length >= MAX_EXAMPLES) throw new Error(`at most ${MAX_EXAMPLES} drawings a category`);
+    if (pointsOf(strokes) > MAX_EXAMPLE_POINTS) throw new Error(`a drawing has at most ${MAX_EXAMPLE_POINTS} points`);
     category.examples.push({ strokes: structuredClone(strokes), frame: { ...frame } });
     this.save();
   }
