@@ -8,7 +8,7 @@ learn". When the database cannot take the drawing, or today's share is used up, 
 429 and the page keeps the drawing to send again later.
 
 Each round is bounded by what real drawings need (webapp/schemas.py: points, strokes, time) and its body
-by MAX_CONTRIBUTION_BYTES (the real raw drawings are at most 29 KB as JSON); each address by its rate and
+by MAX_CONTRIBUTION_BYTES (the real raw drawings are at most 36 KB as JSON); each address by its rate and
 its daily quota. The database as a whole is bounded by what it keeps, not by refusing rounds: past
 CONTRIBUTIONS_MAX_POINTS points stored, the oldest rounds that the model did not recognise go first, then the
 oldest others. No number of addresses sending rounds can make a new player's round wait: it is held only to
@@ -32,7 +32,7 @@ from webapp.models import Contribution
 log = logging.getLogger(__name__)
 bp = Blueprint("contributions", __name__)
 
-MAX_CONTRIBUTION_BYTES = 128 * 1024  # the largest real drawing is 29 KB as JSON
+MAX_CONTRIBUTION_BYTES = 128 * 1024  # the largest real raw drawing is 36 KB as JSON
 # The stored points are added up (a scan of the table) once every this many rounds: the database may go past
 # its budget by at most this many rounds' points before the oldest are let go.
 PRUNE_EVERY = 50
