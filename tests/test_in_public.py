@@ -37,14 +37,14 @@ def proxied(public):
     return public[0]
 
 
-def request_from(address, url, path="/api/predict", body=BODY, method="POST", whole=False):
+def request_from(address, url, path="/api/predict", body=BODY, method="POST", whole=False, extra=""):
     """A request from `address` (a loopback address of its own); returns the status, or with `whole` the
     status, the headers (lower-case names) and the body."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30, source_address=(address, 0)) as connection:
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: inkling\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}Connection: close\r\n\r\n"
         )
         connection.sendall(head.encode() + body)
         response = b""
@@ -111,6 +111,9 @@ def test_the_limits_count_each_client_by_its_own_address_behind_the_proxy(proxie
     assert [request_from("127.0.0.21", proxied) for _ in range(3)] == [200, 200, 429]
     # ... while another address, behind the same proxy, has its own budget.
     assert request_from("127.0.0.22", proxied) == 200
+    # A client that claims another address is still counted by its own.
+    claim = "X-Forwarded-For: 127.0.0.99\r\n"
+    assert [request_from("127.0.0.21", proxied, extra=claim), request_from("127.0.0.99", proxied)] == [429, 200]
 
 
 def test_every_route_is_bounded_at_the_proxy(proxied):
