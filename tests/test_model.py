@@ -46,11 +46,12 @@ def test_outputs_are_causal(model):
 
 @pytest.mark.slow  # over ten seconds
 def test_shipped_model_runs_the_same_in_tfjs_and_in_the_servers_numpy_engine(quickdraw_dir):
-    report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 300, ModelPackage.from_pretrained(MODEL_DIR)))
-    assert report["drawings"] >= 25  # 300 from the shared folder, every test drawing of the fixture
+    # 100 real test drawings, or all of the fixture's (`python -m model_training.parity` checks 300).
+    report = parity(MODEL_DIR, real_test_sequences(quickdraw_dir, 100, ModelPackage.from_pretrained(MODEL_DIR)))
+    assert report["drawings"] >= 25
     for backend in ("wasm", "cpu"):
         for engine in ("tfjs_layers_model", "tfjs_incremental"):
-            assert report[backend][engine]["top1_agreement"] >= 0.995, (backend, engine)
+            assert report[backend][engine]["top1_agreement"] >= 0.99, (backend, engine)
             assert report[backend][engine]["max_abs_probability_difference"] < 1e-4, (backend, engine)
     assert report["server"]["numpy"]["top1_agreement"] == 1.0
     assert report["server"]["numpy"]["max_abs_probability_difference"] < 1e-5
