@@ -112,15 +112,17 @@ def client_address(k):
 
 
 @contextlib.contextmanager
-def public_server(workers=2, log_path=os.devnull, env=None):
+def public_server(workers=2, log_path=os.devnull, env=None, database_url=None):
     """The public mode as `scripts/run.sh --public` runs it (webapp/public.py: nginx, gunicorn on a Unix
     socket, Redis) on a free port of 127.0.0.1, with `env` added (INKLING_* settings); yields its URL and
-    process. Its database is a scratch SQLite file unless `env` names one."""
+    process. Its database is `database_url` (given as --database-url), else a scratch SQLite file unless `env`
+    names one."""
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch, open(log_path, "w") as log:
         env = {"INKLING_DATABASE_URL": f"sqlite:///{scratch}/inkling.sqlite3", **os.environ, **(env or {})}
+        command = [sys.executable, "-m", "webapp.public", "--listen", f"127.0.0.1:{port}", "--workers", str(workers)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.public", "--listen", f"127.0.0.1:{port}", "--workers", str(workers)],
+            command + (["--database-url", database_url] if database_url else []),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,

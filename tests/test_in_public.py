@@ -174,3 +174,21 @@ def test_two_app_servers_share_one_database_one_limit_store_and_one_model(postgr
     assert described[0] == described[1] and health[0]["model_version"] == health[1]["model_version"]
     assert health[0]["database"] == health[1]["database"] == "ok"
     assert len(stored_contributions(postgresql_url)) == 4  # both servers' rounds, in one database
+
+
+@pytest.mark.services
+def test_the_public_mode_stores_rounds_in_the_postgresql_it_is_given(postgresql_url):
+    from sqlalchemy import text
+
+    from tests.conftest import stored_contributions
+    from tests.test_contributions import round_of
+    from webapp.database import make_engine
+
+    engine = make_engine(postgresql_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS contributions, alembic_version"))
+    engine.dispose()
+    with public_server(workers=1, database_url=postgresql_url) as (url, _):  # migrated by the command itself
+        assert request_from("127.0.0.33", url, "/api/contributions", json.dumps(round_of()).encode()) == 201
+        assert json.load(urllib.request.urlopen(url + "/healthz"))["database"] == "ok"
+    assert [row.prompt for row in stored_contributions(postgresql_url)] == ["cat"]
