@@ -108,7 +108,11 @@ def parse_args(argv):
     if args.mix_rate and args.teacher is None:
         parser.error("--mix-rate needs a teacher: a mixed drawing has no true label")
     elif args.teacher is None:
-        print(f"warning: no teacher found, so training on the labels alone ({WITHOUT_TEACHER})", file=sys.stderr)
+        print(
+            f"warning: no teacher found, so training on the labels alone ({WITHOUT_TEACHER}); fetch it with "
+            "`python -m model_training.download teacher --out DIR`, then --teacher DIR/doodlenet.h5",
+            file=sys.stderr,
+        )
     return args
 
 

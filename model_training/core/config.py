@@ -16,12 +16,24 @@ MODEL_DIR = PROJECT_ROOT / "static" / "model"
 
 # Where the Quick, Draw! files are read from. Never copied into the project.
 QUICKDRAW_DIR_ENV = "INKLING_QUICKDRAW_DIR"
+# Where they are published: <base>/simplified/<category>.ndjson and <base>/raw/<category>.ndjson
+# (`python -m model_training.download quickdraw`).
+QUICKDRAW_BASE_URL = "https://storage.googleapis.com/quickdraw_dataset/full"
 # Where TFDS writes the prepared dataset.
 TFDS_DATA_DIR = Path(os.environ.get("INKLING_TFDS_DIR", Path.home() / "tensorflow_datasets"))
 
 
 # The bitmap teacher the shipped recipe distils from (training only; never shipped).
 TEACHER_ENV = "INKLING_TEACHER"
+# Its public release: DoodleNet (github.com/yining1023/doodleNet, ml5.js's doodle classifier), at the commit
+# whose Keras file the shipped model was distilled from; the sha256 is the one its metadata.json records
+# (`python -m model_training.download teacher`). The repository states no license: use it to train only.
+TEACHER_RELEASE = {
+    "base_url": "https://raw.githubusercontent.com/yining1023/doodleNet/7a4708e4d2be126d30679807b85ac5f5489c09f5",
+    "model": "model-keras/doodleNet-model.h5",
+    "class_names": "runway/class_names.txt",
+    "sha256": "3bea810a18e474c2b1a6fd4b17b0e299ad1ebaf372eee04ba7fcc6b3307d565d",
+}
 
 
 def default_quickdraw_dir():
