@@ -7,6 +7,8 @@ import gzip
 import json
 import re
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -15,17 +17,22 @@ import psutil
 import pytest
 
 from harness.live_server import live_server, public_server, redis_server
+from model_training.core.config import PROJECT_ROOT
 from webapp.public import NGINX, REDIS
 
 BODY = json.dumps({"strokes": [[3, 4, 0]] * 399 + [[1, 1, 1]]}).encode()  # 400 points
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    """The public mode with two workers, and its output (gunicorn's access log among it)."""
+def skip_without_nginx_and_redis():
     for program, package in ((NGINX, "nginx-light"), (REDIS, "redis-server")):
         if not Path(program).is_file():
             pytest.skip(f"{package} is not installed (Debian: apt-get install {package}); scripts/test.sh installs it")
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    """The public mode with two workers, and its output (gunicorn's access log among it)."""
+    skip_without_nginx_and_redis()
     log = tmp_path_factory.mktemp("public") / "output.log"
     settings = {"INKLING_PREDICT_POINTS_RATE": "1000 per minute"}
     with public_server(workers=2, log_path=log, env=settings) as (url, process):
@@ -192,3 +199,15 @@ def test_the_public_mode_stores_rounds_in_the_postgresql_it_is_given(postgresql_
         assert request_from("127.0.0.33", url, "/api/contributions", json.dumps(round_of()).encode()) == 201
         assert json.load(urllib.request.urlopen(url + "/healthz"))["database"] == "ok"
     assert [row.prompt for row in stored_contributions(postgresql_url)] == ["cat"]
+
+
+def test_a_port_in_use_stops_the_public_mode_with_nginxs_reason_and_nothing_left_running():
+    skip_without_nginx_and_redis()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "webapp.public", "--listen", f"127.0.0.1:{port}", "--workers", "1"]
+        result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 1 and "Address already in use" in result.stderr
+    assert not [p for p in psutil.process_iter(["cmdline"]) if f"127.0.0.1:{port}" in " ".join(p.info["cmdline"] or [])]

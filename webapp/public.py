@@ -173,7 +173,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         return 0
     except (RuntimeError, subprocess.CalledProcessError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        log = run_dir / "error.log"  # nginx's reason (a port in use, one below 1024 without root) is there
+        print(f"error: {error}" + (f"\n{log.read_text()[-2000:]}" if log.is_file() else ""), file=sys.stderr)
         return 1
     finally:
         for process in reversed(processes):
