@@ -55,6 +55,20 @@ def wait_until_answering(url, process, seconds, failure, log=None):
 
 
 @contextlib.contextmanager
+def serving(command, env, log, port):
+    """`command` (a server of the project's, answering on 127.0.0.1:`port`) run with its output to `log`;
+    yields its URL and process once /healthz answers, and stops it after."""
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(url, process, 120, f"{command[2]} exited; see {log.name}")
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@contextlib.contextmanager
 def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrate=True):
     """Yields the base URL once /healthz answers (200, or 503 when the model is missing); `env` adds
     environment variables (INKLING_* settings) for the server. Its database (a scratch SQLite file unless
@@ -73,31 +87,9 @@ def live_server(model_dir=None, workers=1, log_path=os.devnull, env=None, migrat
                 check=True,
                 capture_output=True,
             )
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "webapp/gunicorn.conf.py",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "webapp:create_app()",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(url, process, 120, f"the server exited; see {log_path}")
-            yield url, process
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        command = [sys.executable, "-m", "gunicorn", "-c", "webapp/gunicorn.conf.py", "-w", str(workers)]
+        with serving(command + ["-b", f"127.0.0.1:{port}", "webapp:create_app()"], env, log, port) as served:
+            yield served
 
 
 def worker_memory(process):
@@ -121,20 +113,8 @@ def public_server(workers=2, log_path=os.devnull, env=None, database_url=None):
     with tempfile.TemporaryDirectory() as scratch, open(log_path, "w") as log:
         env = {"INKLING_DATABASE_URL": f"sqlite:///{scratch}/inkling.sqlite3", **os.environ, **(env or {})}
         command = [sys.executable, "-m", "webapp.public", "--listen", f"127.0.0.1:{port}", "--workers", str(workers)]
-        process = subprocess.Popen(
-            command + (["--database-url", database_url] if database_url else []),
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(url, process, 120, f"the public mode exited; see {log_path}")
-            yield url, process
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+        with serving(command + (["--database-url", database_url] if database_url else []), env, log, port) as served:
+            yield served
 
 
 @contextlib.contextmanager
