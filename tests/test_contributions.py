@@ -179,6 +179,24 @@ def test_an_unavailable_database_is_a_503_that_says_the_drawing_is_kept(make_app
     assert client.get("/healthz").status_code == 200  # predictions go on without the database
 
 
+def test_a_pooled_postgresql_connection_the_server_dropped_is_replaced_unseen(make_app, postgresql_url):
+    from sqlalchemy import text
+
+    from webapp.database import upgrade
+
+    engine = make_engine(postgresql_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS contributions, alembic_version"))
+    upgrade(postgresql_url)
+    client = make_app(DATABASE_URL=postgresql_url).test_client()
+    assert post(client, round_of()).status_code == 201  # the app's pool now holds a connection
+    with engine.begin() as connection:  # as a database restart or an idle timeout does
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"))
+    engine.dispose()
+    assert post(client, round_of()).status_code == 201  # checked before use, replaced: no 503, nothing lost
+    assert len(stored_contributions(postgresql_url)) == 2
+
+
 @pytest.mark.slow  # over ten seconds
 def test_export_writes_official_raw_ndjson_with_its_filters(db_client, database_url, tmp_path):
     for payload in (
