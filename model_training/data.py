@@ -10,6 +10,7 @@ Prints a per-split, per-category summary of real and synthetic drawings.
 import argparse
 import hashlib
 import logging
+import shlex
 import sys
 from collections import Counter
 from pathlib import Path
@@ -79,7 +80,7 @@ def folder_digest(folder):
     return digest.hexdigest()
 
 
-def prepare(args, preprocessing=PREPROCESSING):
+def prepare(args, preprocessing=PREPROCESSING, beam_options=None):
     """Build (or reuse) the dataset the arguments describe, simplified by `preprocessing`; return its builder.
 
     The config's name carries a digest of everything the dataset would hold (the chosen drawings, the
@@ -111,9 +112,13 @@ def prepare(args, preprocessing=PREPROCESSING):
         simplification=simplification,
     )
     builder = SketchRnn(config=config, data_dir=args.data_dir)
-    builder.download_and_prepare(
-        download_config=tfds.download.DownloadConfig(manual_dir=source, try_download_gcs=False)
-    )
+    builder.beam = beam_options is not None  # the same records either way, so the same dataset name
+    download_config = tfds.download.DownloadConfig(manual_dir=source, try_download_gcs=False)
+    if builder.beam:
+        from apache_beam.options.pipeline_options import PipelineOptions  # requirements-beam.txt
+
+        download_config.beam_options = PipelineOptions(shlex.split(beam_options))
+    builder.download_and_prepare(download_config=download_config)
     return builder
 
 
@@ -212,10 +217,20 @@ def print_summary(counts, contributed):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_dataset_arguments(parser)
+    parser.add_argument(
+        "--beam",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="OPTIONS",
+        help="prepare on Apache Beam (pip install -r requirements-beam.txt), with these pipeline options: "
+        "'--direct_num_workers=2 --direct_running_mode=multi_processing' here, '--runner=FlinkRunner ...' "
+        "on a cluster (default: Beam's DirectRunner)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
-        builder = prepare(args)
+        builder = prepare(args, beam_options=args.beam)
     except (NoDataError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

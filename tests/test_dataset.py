@@ -13,6 +13,7 @@ import tensorflow_datasets as tfds
 
 from model_training import data
 from model_training.sketch_rnn import CATEGORIES, NoDataError, SketchRnn, SketchRnnConfig, split_for_key
+from tests.conftest import FIXTURE_QUICKDRAW_DIR
 
 CAT = [[[0, 50, 100], [0, 80, 20]], [[10, 90], [100, 100]]]
 
@@ -208,3 +209,51 @@ def test_the_config_name_changes_with_the_source_files_and_the_simplification(tm
     assert data.prepare(args, coarser).info.full_name != first
     write_ndjson(source / "simplified" / "cat.ndjson.gz", records[:15])
     assert data.prepare(args).info.full_name != first
+
+
+@pytest.mark.slow  # over ten seconds
+def test_beam_prepares_the_same_records_as_the_plain_path(tmp_path):
+    """`model_training.data --beam` on Beam's DirectRunner (two worker processes) against the plain path, on
+    the fixture with a drawing in two folders (kept once, from simplified/), synthetic drawings (train only) and
+    a line that cannot be used."""
+    pytest.importorskip("apache_beam", reason="Apache Beam is not installed (pip install -r requirements-beam.txt)")
+    source = tmp_path / "quickdraw"
+    fixture = {
+        (kind, category): gzip.decompress((FIXTURE_QUICKDRAW_DIR / kind / f"{category}.ndjson.gz").read_bytes())
+        for kind in ("simplified", "raw")
+        for category in ("cat", "dog")
+    }
+    twice = json.loads(fixture["simplified", "cat"].splitlines()[0])
+    fixture["raw", "cat"] += json.dumps({**twice, "drawing": [[[0, 9], [0, 9], [0, 5]]]}).encode() + b"\n"
+    for (kind, category), lines in fixture.items():
+        (source / kind).mkdir(parents=True, exist_ok=True)
+        (source / kind / f"{category}.ndjson.gz").write_bytes(gzip.compress(lines))
+    synthetic = [{"word": "dog", "key_id": f"s{i}", "drawing": CAT} for i in range(5)]
+    write_ndjson(source / "synthetic" / "dog.ndjson.gz", synthetic, raw_lines=["{broken"])
+
+    def records(beam_options):
+        args = argparse.Namespace(
+            source=str(source),
+            config="ndjson",
+            categories="cat,dog",
+            max_per_category=0,
+            no_synthetic=False,
+            data_dir=str(tmp_path / ("beam" if beam_options is not None else "plain")),
+            contributions="",
+        )
+        builder = data.prepare(args, beam_options=beam_options)
+        return builder.info.full_name, {
+            split: sorted(
+                (e["key_id"].decode(), int(e["label"]), bool(e["synthetic"]), e["strokes"].tobytes())
+                for e in examples(builder, split)
+            )
+            for split in ("train", "validation", "test")
+        }
+
+    plain_name, plain = records(None)
+    beam_name, on_beam = records("--direct_num_workers=2 --direct_running_mode=multi_processing")
+    assert beam_name == plain_name  # the same dataset, whichever path prepared it
+    assert on_beam == plain
+    kept = [r for split in plain.values() for r in split if r[0] == twice["key_id"]]
+    assert len(kept) == 1  # from simplified/: its strokes are not the raw line's two points
+    assert sum(r[2] for r in plain["train"]) == 5 and not any(r[2] for r in plain["test"])

@@ -14,6 +14,11 @@ works. Three sources, one per config:
 - `npz`:      a local folder of sketch-rnn `<category>.npz` files, keeping their train/valid/test splits.
 - `download`: the official per-category sketch-rnn `.npz` files, downloaded (needs the network).
 The source folder is the download config's manual_dir, or $INKLING_QUICKDRAW_DIR.
+
+`ndjson` prepares in this process, or on Apache Beam when the builder's `beam` is set (model_training.data
+--beam): the files are the pipeline's input, each drawing's split comes from its key, and a drawing found in
+two folders is kept once by grouping on its key, so no process holds every drawing or every key. Both paths
+give the same records; the dataset's name does not say which one prepared it.
 """
 
 import dataclasses
@@ -83,6 +88,7 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
         SketchRnnConfig(name="npz", source="npz", description="Local sketch-rnn .npz files."),
         SketchRnnConfig(name="download", source="download", description="Official sketch-rnn .npz files."),
     ]
+    beam = False  # prepare `ndjson` on Apache Beam (model_training.data --beam); the records are the same
     MANUAL_DOWNLOAD_INSTRUCTIONS = (
         "Pass the Quick, Draw! folder as the download config's manual_dir, or set "
         f"${QUICKDRAW_DIR_ENV}. For `ndjson` it holds simplified/, raw/ and/or synthetic/ with one "
@@ -133,6 +139,8 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
             if not paths:
                 raise NoDataError(f"no <category>.npz files in {folder}")
             examples = self._npz_examples(paths)
+        elif config.source == "ndjson" and self.beam:
+            return self._beam_splits(self._source_dir(dl_manager), categories)
         elif config.source == "ndjson":
             examples = self._ndjson_examples(self._source_dir(dl_manager), categories)
         else:
@@ -171,14 +179,16 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
                     yield split, key, self._example(strokes.astype(np.int16), category, key, False)
 
     # --- ndjson: the official formats ---------------------------------------------------------------
-    def _ndjson_examples(self, folder, categories):
+    def _ndjson_files(self, folder, categories):
+        """[(folder rank, kind, category, path)] of the source's files for `categories`, in the order whose
+        first occurrence of a drawing counts."""
         config = self.builder_config
         sources = [(kind, folder / kind) for kind in NDJSON_FOLDERS if kind != "synthetic" or config.include_synthetic]
         if config.contributions:
             sources.append(("contributions", Path(config.contributions) / "raw"))
         files = [
-            (kind, category, path)
-            for kind, kind_folder in sources
+            (rank, kind, category, path)
+            for rank, (kind, kind_folder) in enumerate(sources)
             for category in categories
             for path in (kind_folder / f"{category}.ndjson.gz", kind_folder / f"{category}.ndjson")
             if path.is_file()
@@ -187,41 +197,83 @@ class SketchRnn(tfds.core.GeneratorBasedBuilder):
             raise NoDataError(
                 f"no <category>.ndjson[.gz] files for the chosen categories in {folder}/{{{','.join(NDJSON_FOLDERS)}}}"
             )
+        return files
+
+    def _ndjson_examples(self, folder, categories):
+        cap = self.builder_config.max_per_category
         seen = set()
         kept = Counter()
-        cap = config.max_per_category
-        for kind, category, path in files:
-            skipped = Counter()
-            for number, line in enumerate(ndjson_lines(path), start=1):
-                reason = None
-                try:
-                    record = parse_ndjson_line(line)
-                    strokes = simplified_stroke3(record["drawing"], self.builder_config.simplification)
-                except DrawingError as error:
-                    reason = str(error)
-                else:
-                    key = str(record.get("key_id") or f"{kind}-{category}-{number}")
-                    synthetic = kind == "synthetic"
-                    if record["word"] != category:
-                        reason = f"word {record['word']!r} does not match the file's category"
-                    elif len(strokes) < 2:
-                        reason = "fewer than 2 points"
-                    elif key in seen:
-                        continue  # the same drawing in another folder: counted once
-                if reason:
-                    if not skipped[reason]:
-                        log.warning("%s:%d skipped: %s", path, number, reason)
-                    skipped[reason] += 1
-                    continue
+        for _, kind, category, path in self._ndjson_files(folder, categories):
+            for split, key, example in file_examples(kind, category, path, self.builder_config.simplification):
+                if key in seen:
+                    continue  # the same drawing in another folder: counted once
                 seen.add(key)
-                split = "train" if synthetic else split_for_key(key)
-                if cap and kept[category, split, synthetic] >= cap:
+                if cap and kept[category, split, example["synthetic"]] >= cap:
                     continue
-                kept[category, split, synthetic] += 1
-                yield split, key, self._example(strokes, category, key, synthetic)
-            for reason, count in skipped.items():
-                log.warning("%s: %d line(s) skipped: %s", path, count, reason)
+                kept[category, split, example["synthetic"]] += 1
+                yield split, key, example
+
+    def _beam_splits(self, folder, categories):
+        """{split: PTransform} that prepares the ndjson files on Beam; see the module's docstring."""
+        if self.builder_config.max_per_category:
+            raise ValueError("--max-per-category is for preparing in this process; leave out --beam")
+        beam = tfds.core.lazy_imports.apache_beam
+        files = self._ndjson_files(folder, categories)
+        splits = ["train"] + (["validation", "test"] if any(kind != "synthetic" for _, kind, _, _ in files) else [])
+        simplification = self.builder_config.simplification
+
+        def examples_of(split):
+            return (
+                beam.Create([(rank, kind, category, str(path)) for rank, kind, category, path in files])
+                | beam.FlatMap(ranked_examples, split, simplification)
+                | beam.CombinePerKey(min_by_rank)
+                | beam.MapTuple(lambda key, ranked: (key, ranked[1]))
+            )
+
+        return {split: examples_of(split) for split in splits}
 
     @staticmethod
     def _example(strokes, category, key, synthetic):
         return {"strokes": strokes, "label": category, "key_id": key, "synthetic": synthetic}
+
+
+def file_examples(kind, category, path, simplification):
+    """(split, key, example) of every usable drawing of one ndjson file, in file order; a line that cannot
+    be used is skipped with a warning (once per reason, then a count)."""
+    skipped = Counter()
+    synthetic = kind == "synthetic"
+    for number, line in enumerate(ndjson_lines(path), start=1):
+        reason = None
+        try:
+            record = parse_ndjson_line(line)
+            strokes = simplified_stroke3(record["drawing"], simplification)
+        except DrawingError as error:
+            reason = str(error)
+        else:
+            if record["word"] != category:
+                reason = f"word {record['word']!r} does not match the file's category"
+            elif len(strokes) < 2:
+                reason = "fewer than 2 points"
+        if reason:
+            if not skipped[reason]:
+                log.warning("%s:%d skipped: %s", path, number, reason)
+            skipped[reason] += 1
+            continue
+        key = str(record.get("key_id") or f"{kind}-{category}-{number}")
+        split = "train" if synthetic else split_for_key(key)
+        yield split, key, SketchRnn._example(strokes, category, key, synthetic)
+    for reason, count in skipped.items():
+        log.warning("%s: %d line(s) skipped: %s", path, count, reason)
+
+
+def ranked_examples(file, split, simplification):
+    """Beam: (key, ((folder rank, place in the file), example)) of one file's drawings in `split`."""
+    rank, kind, category, path = file
+    for place, (its_split, key, example) in enumerate(file_examples(kind, category, Path(path), simplification)):
+        if its_split == split:
+            yield key, ((rank, place), example)
+
+
+def min_by_rank(ranked):
+    """Beam: of one key's ranked examples, the first one the plain path would meet."""
+    return min(ranked, key=lambda pair: pair[0])
