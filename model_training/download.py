@@ -33,7 +33,7 @@ from model_training.core.config import CATEGORIES, QUICKDRAW_BASE_URL, TEACHER_R
 FORMATS = ("simplified", "raw")
 CHUNK = 1 << 20
 VERIFIED = ".verified.json"  # per folder: {file name: {"bytes": n, "md5": base64}} of files checked whole
-_records_lock = threading.Lock()
+_records_lock = threading.RLock()  # the record of a folder: read and written by one thread at a time
 
 
 class DownloadError(RuntimeError):
@@ -64,7 +64,6 @@ def fetch(url, target, progress, sha256=None):
     target = Path(target)
     partial = target.with_name(target.name + ".part")
     record_path = target.parent / VERIFIED
-    records = json.loads(record_path.read_text()) if record_path.is_file() else {}
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=60) as answer:
             size, md5 = int(answer.headers["Content-Length"]), stated_md5(answer.headers)
@@ -72,7 +71,7 @@ def fetch(url, target, progress, sha256=None):
         raise DownloadError(f"{url}: {error.code} {error.reason}") from None
     except (OSError, ValueError, TypeError) as error:
         raise DownloadError(f"{url}: {error}") from None
-    if target.is_file() and records.get(target.name) == {"bytes": size, "md5": md5}:
+    if target.is_file() and verified(record_path).get(target.name) == {"bytes": size, "md5": md5}:
         progress.update(size)
         return "kept"
     have = partial.stat().st_size if partial.is_file() else 0
@@ -105,10 +104,18 @@ def fetch(url, target, progress, sha256=None):
         raise DownloadError(f"{url}: the file is not the published one (sha256 differs); removed")
     partial.replace(target)
     with _records_lock:  # files of one folder finish in parallel: read the record again, then add to it
-        records = json.loads(record_path.read_text()) if record_path.is_file() else {}
+        records = verified(record_path)
         records[target.name] = {"bytes": size, "md5": md5}
-        record_path.write_text(json.dumps(records, indent=1, sort_keys=True))
+        written = record_path.with_name(VERIFIED + ".part")
+        written.write_text(json.dumps(records, indent=1, sort_keys=True))
+        written.replace(record_path)  # whole or not at all, should the command be stopped here
     return "fetched"
+
+
+def verified(record_path):
+    """{file name: {"bytes", "md5"}} of the files of a folder fetched and checked whole."""
+    with _records_lock:
+        return json.loads(record_path.read_text()) if record_path.is_file() else {}
 
 
 def fetch_all(jobs, parallel):
