@@ -7,7 +7,7 @@ verified, and idempotent (a file already fetched and verified is not fetched aga
 
 `quickdraw` writes DIR/simplified/<category>.ndjson and DIR/raw/<category>.ndjson, the layout that
 `--source DIR` reads (about 25 GB simplified and 175 GB raw for all 50 million drawings, at the 490 and
-3,500 bytes a drawing of the real drawings measured here). Each file is checked
+3,500 bytes a real drawing takes in each format). Each file is checked
 against the MD5 the server states for it (Google Cloud Storage's x-goog-hash) and its length. `teacher`
 writes DIR/doodlenet.h5, checked against the sha256 that the shipped model's metadata.json records for its
 teacher, and DIR/class_names.txt; train then takes `--teacher DIR/doodlenet.h5`.
