@@ -190,19 +190,24 @@ def test_contributions_are_real_drawings_split_like_any_other_and_change_the_con
     assert data.main([*common, "--contributions", str(tmp_path / "missing")]) == 2
 
 
+def dataset_args(source, categories, data_dir):
+    """The data command's flags for a local ndjson folder, as `data.prepare` takes them."""
+    return argparse.Namespace(
+        source=str(source),
+        config="ndjson",
+        categories=categories,
+        max_per_category=0,
+        no_synthetic=False,
+        data_dir=str(data_dir),
+        contributions="",
+    )
+
+
 def test_the_config_name_changes_with_the_source_files_and_the_simplification(tmp_path):
     source = tmp_path / "quickdraw"
     records = [{"word": "cat", "key_id": str(i), "drawing": CAT} for i in range(20)]
     write_ndjson(source / "simplified" / "cat.ndjson.gz", records)
-    args = argparse.Namespace(
-        source=str(source),
-        config="ndjson",
-        categories="cat",
-        max_per_category=0,
-        no_synthetic=False,
-        data_dir=str(tmp_path / "tfds"),
-        contributions="",
-    )
+    args = dataset_args(source, "cat", tmp_path / "tfds")
     first = data.prepare(args).info.full_name
     assert data.prepare(args).info.full_name == first  # same files, same settings: the build is reused
     coarser = {**data.PREPROCESSING, "rdp_epsilon": 4.0}
@@ -232,15 +237,7 @@ def test_beam_prepares_the_same_records_as_the_plain_path(tmp_path):
     write_ndjson(source / "synthetic" / "dog.ndjson.gz", synthetic, raw_lines=["{broken"])
 
     def records(beam_options):
-        args = argparse.Namespace(
-            source=str(source),
-            config="ndjson",
-            categories="cat,dog",
-            max_per_category=0,
-            no_synthetic=False,
-            data_dir=str(tmp_path / ("beam" if beam_options is not None else "plain")),
-            contributions="",
-        )
+        args = dataset_args(source, "cat,dog", tmp_path / ("beam" if beam_options is not None else "plain"))
         builder = data.prepare(args, beam_options=beam_options)
         return builder.info.full_name, {
             split: sorted(
