@@ -71,10 +71,15 @@ def let_oldest_go(session, budget):
     """Delete the oldest unrecognised rounds, then the oldest others, until at most `budget` points are
     stored; returns how many rounds went."""
     excess = (session.scalar(select(func.sum(Contribution.points))) or 0) - budget
+    if excess <= 0:
+        return 0
     gone = []
     for recognized in (False, True):
+        if excess <= 0:
+            break
         oldest = select(Contribution.id, Contribution.points).where(Contribution.recognized == recognized)
-        for row_id, points in session.execute(oldest.order_by(Contribution.created_at, Contribution.id)):
+        oldest = oldest.order_by(Contribution.created_at, Contribution.id).execution_options(yield_per=1000)
+        for row_id, points in session.execute(oldest):  # streamed: only the rows it lets go are read
             if excess <= 0:
                 break
             gone.append(row_id)
