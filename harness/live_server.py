@@ -36,13 +36,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until_answering(url, process, seconds, failure, log=None):
-    """Return once `url`/healthz answers (200, or 503: up without a model); raise RuntimeError(`failure`,
-    with `log`'s text) if `process` exits first, or the last connection error after `seconds`."""
+def wait_until_answering(url, process, seconds, failure):
+    """Return once `url`/healthz answers (200, or 503: up without a model); raise RuntimeError(`failure`) if
+    `process` exits first, or the last connection error after `seconds`."""
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{failure} ({process.returncode}) {log.read_text() if log else ''}")
+            raise RuntimeError(f"{failure} ({process.returncode})")
         try:
             urllib.request.urlopen(url + "/healthz", timeout=2)
             return

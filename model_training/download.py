@@ -73,7 +73,7 @@ def fetch(url, target, progress, sha256=None):
         raise DownloadError(f"{url}: {error}") from None
     if target.is_file() and verified(record_path).get(target.name) == {"bytes": size, "md5": md5}:
         progress.update(size)
-        return "kept"
+        return
     have = partial.stat().st_size if partial.is_file() else 0
     if have > size:
         partial.unlink()
@@ -109,7 +109,6 @@ def fetch(url, target, progress, sha256=None):
         written = record_path.with_name(VERIFIED + ".part")
         written.write_text(json.dumps(records, indent=1, sort_keys=True))
         written.replace(record_path)  # whole or not at all, should the command be stopped here
-    return "fetched"
 
 
 def verified(record_path):
