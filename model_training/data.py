@@ -115,7 +115,7 @@ def prepare(args, preprocessing=PREPROCESSING, beam_options=None):
     builder.beam = beam_options is not None  # the same records either way, so the same dataset name
     download_config = tfds.download.DownloadConfig(manual_dir=source, try_download_gcs=False)
     if builder.beam:
-        from apache_beam.options.pipeline_options import PipelineOptions  # requirements-beam.txt
+        from apache_beam.options.pipeline_options import PipelineOptions  # only when asked: slow to import
 
         download_config.beam_options = PipelineOptions(shlex.split(beam_options))
     builder.download_and_prepare(download_config=download_config)
@@ -223,7 +223,7 @@ def main(argv=None):
         const="",
         default=None,
         metavar="OPTIONS",
-        help="prepare on Apache Beam (pip install -r requirements-beam.txt), with these pipeline options: "
+        help="prepare on Apache Beam, with these pipeline options: "
         "'--direct_num_workers=2 --direct_running_mode=multi_processing' here, '--runner=FlinkRunner ...' "
         "on a cluster (default: Beam's DirectRunner)",
     )

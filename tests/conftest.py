@@ -44,6 +44,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(kind)
         if kinds:
             item.add_marker("slow")
+    # The longest files first (those that train, then those with other heavy parts), each file's tests kept
+    # together and in order: the workers (pytest.ini) take files in this order, and the last ones are short.
+    weight = {}
+    for item in items:
+        heaviness = 2 if item.get_closest_marker("training") else 1 if item.get_closest_marker("slow") else 0
+        weight[item.path] = max(weight.get(item.path, 0), heaviness)
+    items.sort(key=lambda item: -weight[item.path])
 
 
 @pytest.fixture(scope="session")

@@ -221,7 +221,6 @@ def test_beam_prepares_the_same_records_as_the_plain_path(tmp_path):
     """`model_training.data --beam` on Beam's DirectRunner (two worker processes) against the plain path, on
     the fixture with a drawing in two folders (kept once, from simplified/), synthetic drawings (train only) and
     a line that cannot be used."""
-    pytest.importorskip("apache_beam", reason="Apache Beam is not installed (pip install -r requirements-beam.txt)")
     source = tmp_path / "quickdraw"
     fixture = {
         (kind, category): gzip.decompress((FIXTURE_QUICKDRAW_DIR / kind / f"{category}.ndjson.gz").read_bytes())

@@ -21,7 +21,6 @@ QUICK = "cat,dog,bicycle,airplane,car,apple"  # --quick's categories
 @pytest.mark.slow
 @pytest.mark.training
 def test_from_the_official_files_to_a_served_model(tmp_path):
-    pytest.importorskip("apache_beam", reason="Apache Beam is not installed (pip install -r requirements-beam.txt)")
     server = Published()
     for kind in ("simplified", "raw"):
         for category in QUICK.split(","):
