@@ -1,6 +1,9 @@
 """Drawing real strokes on a page's canvas, as a person would: a mouse through Playwright, a finger through
 CDP touch events."""
 
+# Longer than the pause after which Chromium takes a finger to have stopped (40 ms), so a lift flings nothing.
+FINGER_HELD_MS = 150
+
 
 def screen_strokes(page, drawing, canvas="#pad"):
     """The drawing's strokes scaled into the canvas, in page coordinates (scrolled into view first)."""
@@ -29,14 +32,15 @@ def draw_with_mouse(page, drawing, stop=lambda: False, canvas="#pad"):
 
 
 def draw_with_touch(page, drawing, stop=lambda: False):
+    """Each stroke with a finger (CDP touch events), held still for a moment before it lifts: a finger that
+    lifts while moving starts a fling, and Chromium takes the next tap as stopping the fling, not as a click.
+    `stop()`, asked after each stroke, ends the drawing early."""
     cdp = page.context.new_cdp_session(page)
     for stroke in screen_strokes(page, drawing):
         for i, (x, y) in enumerate(stroke):
             kind = "touchStart" if i == 0 else "touchMove"
             cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        page.wait_for_timeout(FINGER_HELD_MS)
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         if stop():
             break
-    # The finger takes a moment to reach anything else: Chromium sends no click for a tap that lands within
-    # about 100 ms of a touch stroke's end elsewhere on the page.
-    page.wait_for_timeout(300)
