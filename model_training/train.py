@@ -64,7 +64,7 @@ QUICK_CATEGORIES = "cat,dog,bicycle,airplane,car,apple"  # --quick's dataset: ca
 BEST_BY = "val_top1_per_category"  # the validation figure that picks best.h5
 RECORD_KEY = "record/.ATTRIBUTES/VARIABLE_VALUE"  # the record's name inside a checkpoint
 CANVAS = PREPROCESSING["canvas_size"]
-# What training without the teacher costs, measured on the real test drawings (docs/experiments.md).
+# What training without the teacher costs, on the real validation drawings (docs/experiments.md, "The teacher").
 WITHOUT_TEACHER = (
     "at 8,000 of 24,000 steps it costs 9.4 points of validation top-1 on the categories with few real drawings "
     "(28.4% against 37.8%) and 1.7 over all drawings"
