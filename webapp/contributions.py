@@ -71,8 +71,6 @@ def let_oldest_go(session, budget):
     """Delete the oldest unrecognised rounds, then the oldest others, until at most `budget` points are
     stored; returns how many rounds went."""
     excess = (session.scalar(select(func.sum(Contribution.points))) or 0) - budget
-    if excess <= 0:
-        return 0
     gone = []
     for recognized in (False, True):
         if excess <= 0:
