@@ -5,10 +5,13 @@
 Training samples a category in proportion to (its drawings) ** category_power, so the model learns that a
 category with thousands of drawings is likelier than one with forty, which is true of the dataset and not
 of a person drawing. The standard post-hoc correction (logit adjustment, Menon et al. 2021) scores
-log p(category | drawing) - tau * log(category's share of training), which would be folded into the output
-layer's bias. For each tau: top-1 by drawing and by category (each category's own top-1, averaged: what a
+log p(category | drawing) - tau * log(category's share of training), folded into the output layer's
+bias. For each tau: top-1 by drawing and by category (each category's own top-1, averaged: what a
 person drawing a category at random meets), for the whole drawing and its first 25/50/75% as the page sees
-them, overall and per category group. Validation chooses tau; the test split reports it.
+them, overall and per category group. Validation chooses tau (choose: the best per-category mean, the
+per-drawing figure deciding between taus within one standard error of it); the test split reports it.
+`python -m model_training.prior_correction --tau T` applies it to the package. A package already corrected
+is measured from its uncorrected guesses.
 
 Prints the tables and writes benchmarks/results/prior_correction.json.
 """
@@ -21,40 +24,44 @@ import numpy as np
 from benchmarks.common import write_result
 from model_training.core.config import MODEL_DIR
 from model_training.core.model_package import ModelPackage
-from model_training.data import add_dataset_arguments, load_split, prepare, split_counts
+from model_training.data import add_dataset_arguments, load_split, prepare
 from model_training.model import predict_last
-from model_training.scoring import group_rows, page_inputs, scoring_groups
+from model_training.prior_correction import applied_tau, training_log_share
+from model_training.scoring import category_mean, group_rows, page_inputs, per_category_top1, scoring_groups
 from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
 
 TAUS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0)
 
 
-def training_log_share(builder, category_power):
-    """log of each category's share of training batches (train.sampling_weights' per-category share)."""
-    train = split_counts(builder)[0]["train"]
-    drawings = np.array([train[c, False] + train[c, True] for c in CATEGORIES], float)
-    share = np.where(drawings > 0, drawings**category_power, 0.0)
-    return np.log(np.maximum(share / share.sum(), 1e-12))
-
-
-def per_category_top1(scores, labels):
-    """Each category's own top-1, averaged over the categories with drawings."""
-    counts = np.bincount(labels, minlength=len(CATEGORIES))
-    right = np.bincount(labels, weights=scores.argmax(axis=1) == labels, minlength=len(CATEGORIES))
-    return float((right[counts > 0] / counts[counts > 0]).mean())
-
-
-def score(by_fraction, labels, log_share, tau, groups):
-    corrected = {f: np.log(np.maximum(p, 1e-12)) - tau * log_share for f, p in by_fraction.items()}
+def score(log_p, labels, log_share, tau, groups):
+    corrected = {f: scores - tau * log_share for f, scores in log_p.items()}
     rows = group_rows(corrected, labels, groups)
+    right = {f: s.argmax(axis=1) == labels for f, s in corrected.items()}
     return {
         "tau": tau,
         "top1_by_fraction": rows[0]["top1_by_fraction"],
-        "per_category_by_fraction": {str(f): per_category_top1(s, labels) for f, s in corrected.items()},
+        "per_category_by_fraction": {str(f): category_mean(r, labels) for f, r in right.items()},
         "top3": rows[0]["top3"],
         "groups": {row["name"]: {"top1": row["top1"], "per_category": row["top1_category_mean"]} for row in rows},
+        "each_category": per_category_top1(right[1.0], labels)[0],  # for the choice; not written
     }
+
+
+def choose(results, labels):
+    """The tau with the best per-category mean on whole drawings, or, among the taus whose mean is within one
+    standard error of the best one's (paired over the categories), the one that is right on the most
+    drawings: differences that small are noise, and the per-drawing figure stands beside the per-category one."""
+    has_drawings = np.bincount(labels, minlength=len(CATEGORIES)) > 0
+    best = max(results, key=lambda r: r["per_category_by_fraction"]["1.0"])
+    for r in results:
+        gap = best["each_category"][has_drawings] - r["each_category"][has_drawings]
+        r["behind_best"] = {
+            "per_category": float(gap.mean()),
+            "standard_error": float(gap.std(ddof=1) / np.sqrt(gap.size)),
+        }
+    close = [r for r in results if r["behind_best"]["per_category"] <= r["behind_best"]["standard_error"]]
+    return best["tau"], max(close, key=lambda r: r["top1_by_fraction"]["1.0"])["tau"]
 
 
 def print_table(split, results):
@@ -74,17 +81,27 @@ def main(argv=None):
     package = ModelPackage.from_pretrained(args.model_dir)
     builder = prepare(args, package.preprocessing)
     log_share = training_log_share(builder, package.metadata["run"]["config"]["category_power"])
+    # A package that carries a correction already is scored from its uncorrected guesses: tau is the whole of it.
+    applied = applied_tau(package.metadata)
     groups, _ = scoring_groups(builder)
     model = load_tfjs_model(args.model_dir)
     result = {"model": package.identity, "dataset": builder.info.full_name, "group_names": list(groups)}
     for split in ("validation", "test"):
         strokes, labels, _ = load_split(builder, split, real_only=True)
-        by_fraction = {f: predict_last(model, x) for f, x in page_inputs(strokes, package.preprocessing).items()}
-        result[split] = [score(by_fraction, labels, log_share, tau, groups) for tau in TAUS]
+        log_p = {
+            f: np.log(np.maximum(predict_last(model, x), 1e-12)) + applied * log_share
+            for f, x in page_inputs(strokes, package.preprocessing).items()
+        }
+        result[split] = [score(log_p, labels, log_share, tau, groups) for tau in TAUS]
         print_table(split, result[split])
-    best = max(result["validation"], key=lambda r: r["per_category_by_fraction"]["1.0"])
-    result["best_validation_tau"] = best["tau"]
-    print(f"tau with the best per-category top-1 on validation: {best['tau']}")
+        if split == "validation":
+            result["best_validation_tau"], result["chosen_tau"] = choose(result[split], labels)
+        for r in result[split]:
+            del r["each_category"]
+    print(
+        f"tau with the best per-category top-1 on validation: {result['best_validation_tau']}; chosen (the most "
+        f"drawings right within one standard error of it): {result['chosen_tau']}"
+    )
     write_result("prior_correction", result)
     return 0
 

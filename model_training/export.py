@@ -10,7 +10,6 @@ data counts, and the calibration fitted on the validation drawings. A new export
 metrics.json and plots: they describe other weights. `model_training.evaluate` writes this model's."""
 
 import argparse
-import datetime
 import json
 import shutil
 import sys
@@ -22,7 +21,7 @@ from tensorflowjs.converters import save_keras_model
 from model_training.calibrate import fit_calibration
 from model_training.core.config import MODEL_DIR
 from model_training.core.model_input import stored_input
-from model_training.core.model_package import SCHEMA_VERSION, sha256_of, weights_digest
+from model_training.core.model_package import SCHEMA_VERSION, package_version, sha256_of
 from model_training.data import load_split, prepare
 from model_training.model import build_model, top1
 from model_training.others_drew import FILE as OTHERS_DREW
@@ -32,6 +31,12 @@ from model_training.sketch_rnn import CATEGORIES
 from model_training.tfjs_model import load_tfjs_model
 
 MAX_TOP1_LOSS = 0.005  # quantisation may cost at most half a point of top-1
+
+
+def remove_figures(folder):
+    """metrics.json and the plots describe one model's weights: they go when its weights change."""
+    for old in [*folder.glob("*.png"), folder / "metrics.json"]:
+        old.unlink(missing_ok=True)
 
 
 def convert(model, out_dir, dtype):
@@ -77,8 +82,9 @@ def main(argv=None):
         print(f"chosen: {chosen}")
         args.out.mkdir(parents=True, exist_ok=True)
         # The old model's files go, its figures with them (evaluate writes this model's).
-        stale = ["model.json", "metadata.json", "metrics.json", "training_history.json", OTHERS_DREW]
-        for old in [*args.out.glob("*.bin"), *args.out.glob("*.png"), *(args.out / name for name in stale)]:
+        remove_figures(args.out)
+        stale = ["model.json", "metadata.json", "training_history.json", OTHERS_DREW]
+        for old in [*args.out.glob("*.bin"), *(args.out / name for name in stale)]:
             old.unlink(missing_ok=True)
         for path in (Path(scratch) / chosen).iterdir():
             shutil.copy(path, args.out / path.name)
@@ -89,7 +95,7 @@ def main(argv=None):
     metadata = {
         "schema_version": SCHEMA_VERSION,  # model_training/core/model_package.py checks what follows
         "name": "inkling-sketch-lstm",
-        "version": f"{datetime.date.today():%Y.%m.%d}-{weights_digest(checksums)[:8]}",
+        "version": package_version(checksums),
         "labels": CATEGORIES,
         "preprocessing": run.preprocessing,  # what the run trained on, whatever config.py now says
         "architecture": run.model,

@@ -12,6 +12,8 @@ from harness.live_server import free_port
 from model_training.core.config import PROJECT_ROOT
 from tests.conftest import run_module
 
+SIX = ("cat", "dog", "bicycle", "airplane", "car", "apple")  # the committed fixture's categories
+
 
 @pytest.fixture(scope="module")
 def quick_run(quickdraw_dir, tmp_path_factory):
@@ -112,7 +114,7 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         "--model-dir",
         str(model_dir),
         "--categories",
-        "cat,dog,bicycle,airplane,car,apple",
+        ",".join(SIX),
         *common,
     )
     metrics = json.loads((model_dir / "metrics.json").read_text())
@@ -143,11 +145,52 @@ def test_export_and_evaluate_write_what_the_app_reads(quick_run):
         "--split",
         "validation",
         "--categories",
-        "cat,dog,bicycle,airplane,car,apple",
+        ",".join(SIX),
         *common,
     )
     assert "real validation drawings" in out and "all 345 categories" in out
     assert (model_dir / "metrics.json").read_text() == written
+
+
+@pytest.mark.training
+def test_the_prior_correction_lowers_each_category_by_its_share_and_leaves_a_sound_package(quick_run, tmp_path):
+    import argparse
+
+    import numpy as np
+
+    from model_training.core.model_package import ModelPackage
+    from model_training.data import add_dataset_arguments, prepare
+    from model_training.prior_correction import training_log_share
+
+    folder, common, _, _ = quick_run
+    common = [*common, "--categories", ",".join(SIX)]  # the fixture's six: a small dataset, quick to count
+    model_dir = tmp_path / "model"
+    run_module("model_training.export", "--run", str(folder / "run"), "--out", str(model_dir))
+    (model_dir / "metrics.json").write_text("{}")  # the uncorrected model's figures
+    before = ModelPackage.from_pretrained(model_dir)
+    run_module("model_training.prior_correction", "--model-dir", str(model_dir), "--tau", "0.5", *common)
+
+    after = ModelPackage.from_pretrained(model_dir)  # checksums, schema: the package is whole
+    assert after.version != before.version and not (model_dir / "metrics.json").exists()
+    power = before.metadata["run"]["config"]["category_power"]
+    assert after.metadata["prior_correction"]["tau"] == 0.5
+    assert after.metadata["prior_correction"]["corrected"] == before.version
+    assert after.metadata["calibration"]["temperature"] > 0
+    parser = argparse.ArgumentParser()
+    add_dataset_arguments(parser)
+    log_share = training_log_share(prepare(parser.parse_args(common), before.preprocessing), power)
+    assert (log_share < 0).sum() == len(SIX) and np.ptp(log_share) > 0.1  # categories of unlike shares
+    bias = "probabilities/bias"
+    # Each category's bias moves by -tau x log(its share), to within the quantisation of the two biases.
+    step = (np.ptp(before.weights[bias]) + np.ptp(after.weights[bias])) / 255
+    np.testing.assert_allclose(after.weights[bias] - before.weights[bias], -0.5 * log_share, atol=step)
+    kernel = before.weights["probabilities/kernel"]
+    np.testing.assert_allclose(after.weights["probabilities/kernel"], kernel, atol=np.ptp(kernel) / 255)
+
+    again = run_module(
+        "model_training.prior_correction", "--model-dir", model_dir, "--tau", "0.5", *common, check=False
+    )
+    assert again.returncode == 2 and "already corrected" in again.stderr
 
 
 def test_the_teacher_is_found_by_flag_environment_or_beside_the_checkout(monkeypatch, tmp_path, capsys):

@@ -9,6 +9,7 @@ metrics.json belongs to one model: it names the version and weights digest it wa
 loader sets it aside (with the reason in `metrics_problem`) when they are another model's.
 """
 
+import datetime
 import hashlib
 import json
 from pathlib import Path
@@ -38,6 +39,11 @@ def sha256_of(path):
 def weights_digest(checksums):
     """One sha256 for a model's weights, from {file name: sha256} (metadata.json's "weights")."""
     return hashlib.sha256("".join(f"{name} {checksums[name]}\n" for name in sorted(checksums)).encode()).hexdigest()
+
+
+def package_version(checksums):
+    """A new package's version: the day it is written and the start of its weights' digest."""
+    return f"{datetime.date.today():%Y.%m.%d}-{weights_digest(checksums)[:8]}"
 
 
 def decode_weights(manifest, read_file):
