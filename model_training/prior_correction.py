@@ -78,26 +78,27 @@ def main(argv=None):
     layer = model.get_layer(OUTPUT_LAYER)
     kernel, bias = layer.get_weights()
     layer.set_weights([kernel, bias - args.tau * log_share.astype(np.float32)])
-    with tempfile.TemporaryDirectory() as scratch:
-        convert(model, scratch, metadata["quantization"]["chosen"])
-        for path in Path(scratch).iterdir():
-            shutil.copy(path, args.model_dir / path.name)
-    remove_figures(args.model_dir)
-
     val_strokes, val_y, _ = load_split(builder, "validation", real_only=True)
-    checksums = {p.name: sha256_of(p) for p in sorted(args.model_dir.glob("*.bin"))}
-    metadata.update(
-        version=package_version(checksums),
-        weights=checksums,
-        model_json=sha256_of(args.model_dir / "model.json"),
-        calibration=fit_calibration(load_tfjs_model(args.model_dir), val_strokes, val_y, package.preprocessing),
-        prior_correction={
-            "tau": args.tau,
-            "category_power": category_power,
-            "shares_of": builder.info.full_name,
-            "corrected": corrected,
-        },
-    )
+    # Made whole in a scratch folder first: a failure on the way leaves the package as it was.
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        convert(model, scratch, metadata["quantization"]["chosen"])
+        checksums = {p.name: sha256_of(p) for p in sorted(scratch.glob("*.bin"))}
+        metadata.update(
+            version=package_version(checksums),
+            weights=checksums,
+            model_json=sha256_of(scratch / "model.json"),
+            calibration=fit_calibration(load_tfjs_model(scratch), val_strokes, val_y, package.preprocessing),
+            prior_correction={
+                "tau": args.tau,
+                "category_power": category_power,
+                "shares_of": builder.info.full_name,
+                "corrected": corrected,
+            },
+        )
+        remove_figures(args.model_dir)
+        for path in scratch.iterdir():
+            shutil.copy(path, args.model_dir / path.name)
     (args.model_dir / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     print(
         f"{corrected} corrected with tau {args.tau}: {metadata['version']}, "
