@@ -27,8 +27,7 @@ from model_training.core.model_package import ModelPackage
 from model_training.data import add_dataset_arguments, load_split, prepare
 from model_training.model import predict_last
 from model_training.prior_correction import applied_tau, training_log_share
-from model_training.scoring import category_mean, group_rows, page_inputs, per_category_top1, scoring_groups
-from model_training.sketch_rnn import CATEGORIES
+from model_training.scoring import category_mean, choose_by_category, group_rows, page_inputs, scoring_groups
 from model_training.tfjs_model import load_tfjs_model
 
 TAUS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0)
@@ -44,24 +43,8 @@ def score(log_p, labels, log_share, tau, groups):
         "per_category_by_fraction": {str(f): category_mean(r, labels) for f, r in right.items()},
         "top3": rows[0]["top3"],
         "groups": {row["name"]: {"top1": row["top1"], "per_category": row["top1_category_mean"]} for row in rows},
-        "each_category": per_category_top1(right[1.0], labels)[0],  # for the choice; not written
+        "right": right[1.0],  # for the choice; not written
     }
-
-
-def choose(results, labels):
-    """The tau with the best per-category mean on whole drawings, or, among the taus whose mean is within one
-    standard error of the best one's (paired over the categories), the one that is right on the most
-    drawings: differences that small are noise, and the per-drawing figure stands beside the per-category one."""
-    has_drawings = np.bincount(labels, minlength=len(CATEGORIES)) > 0
-    best = max(results, key=lambda r: r["per_category_by_fraction"]["1.0"])
-    for r in results:
-        gap = best["each_category"][has_drawings] - r["each_category"][has_drawings]
-        r["behind_best"] = {
-            "per_category": float(gap.mean()),
-            "standard_error": float(gap.std(ddof=1) / np.sqrt(gap.size)),
-        }
-    close = [r for r in results if r["behind_best"]["per_category"] <= r["behind_best"]["standard_error"]]
-    return best["tau"], max(close, key=lambda r: r["top1_by_fraction"]["1.0"])["tau"]
 
 
 def print_table(split, results):
@@ -95,9 +78,12 @@ def main(argv=None):
         result[split] = [score(log_p, labels, log_share, tau, groups) for tau in TAUS]
         print_table(split, result[split])
         if split == "validation":
-            result["best_validation_tau"], result["chosen_tau"] = choose(result[split], labels)
+            best, chosen, behind = choose_by_category({r["tau"]: r["right"] for r in result[split]}, labels)
+            result["best_validation_tau"], result["chosen_tau"] = best, chosen
+            for r in result[split]:
+                r["behind_best"] = behind[r["tau"]]
         for r in result[split]:
-            del r["each_category"]
+            del r["right"]
     print(
         f"tau with the best per-category top-1 on validation: {result['best_validation_tau']}; chosen (the most "
         f"drawings right within one standard error of it): {result['chosen_tau']}"

@@ -42,6 +42,23 @@ def category_mean(right, labels):
     return float(per_category[counts > 0].mean())
 
 
+def choose_by_category(right_by_candidate, labels):
+    """The shipping rule, for taus, recipes or models alike: the candidate with the best per-category mean on
+    whole drawings, or, among the candidates whose mean is within one standard error of the best one's (paired
+    over the categories), the one right on the most drawings: differences that small are noise, and the
+    per-drawing figure stands beside the per-category one. `right_by_candidate`: {name: per-drawing hits}.
+    Returns the best's name, the chosen one's, and each candidate's gap behind the best with its error."""
+    has_drawings = np.bincount(labels, minlength=len(CATEGORIES)) > 0
+    each = {name: per_category_top1(right, labels)[0][has_drawings] for name, right in right_by_candidate.items()}
+    best = max(each, key=lambda name: each[name].mean())
+    behind = {}
+    for name, per_category in each.items():
+        gap = each[best] - per_category
+        behind[name] = {"per_category": float(gap.mean()), "standard_error": float(gap.std(ddof=1) / np.sqrt(gap.size))}
+    close = [name for name, b in behind.items() if b["per_category"] <= b["standard_error"]]
+    return best, max(close, key=lambda name: right_by_candidate[name].mean()), behind
+
+
 def group_rows(by_fraction, labels, groups):
     """Accuracy rows per category group from {fraction: (n, categories) probabilities}; 1.0 must be there.
 

@@ -297,6 +297,29 @@ def test_group_rows_count_each_category_once_in_the_category_mean():
     assert [row["top1_category_mean"] for row in rows] == [0.5, 0.5]
 
 
+def test_the_shipping_rule_lets_the_drawings_decide_only_between_candidates_within_noise():
+    import numpy as np
+
+    from model_training.scoring import choose_by_category
+
+    # A common category of 100 drawings and 19 others of 5 each; a candidate is how many it gets right of each.
+    labels = np.repeat(np.arange(20), [100] + [5] * 19)
+
+    def hits(*right):
+        return np.concatenate([np.arange(n) < r for n, r in zip([100] + [5] * 19, right)])
+
+    thin = hits(50, *[5] * 19)  # per category 97.5%, 145 drawings right
+    common = hits(100, *[3] * 19)  # per category 62.0%, 157 right: far behind by category
+    close = hits(60, 0, *[5] * 18)  # per category 93.0%, 150 right: behind by less than the noise
+    best, chosen, behind = choose_by_category({"thin": thin, "common": common}, labels)
+    assert best == chosen == "thin"  # the drawings do not overrule a clear per-category lead
+    assert behind["common"]["per_category"] > behind["common"]["standard_error"] > 0
+    best, chosen, behind = choose_by_category({"thin": thin, "close": close}, labels)
+    assert best == "thin" and chosen == "close"
+    assert 0 < behind["close"]["per_category"] <= behind["close"]["standard_error"]
+    assert behind["thin"] == {"per_category": 0.0, "standard_error": 0.0}
+
+
 def test_data_size_groups_bin_categories_without_synthetic_drawings_by_their_real_ones():
     from collections import Counter
 
