@@ -40,9 +40,10 @@ def main(argv=None):
         if labels_seen is not None and not (len(labels) == len(labels_seen) and (labels == labels_seen).all()):
             raise SystemExit(f"error: {folder} reads another set of drawings; compare models of one dataset")
         labels_seen = labels
-        inputs = page_inputs(strokes, package.preprocessing)
         model = load_tfjs_model(folder)
-        by_fraction = {f: predict_last(model, inputs[f]) for f in (HALF, 1.0)}
+        by_fraction = {
+            f: predict_last(model, x) for f, x in page_inputs(strokes, package.preprocessing, (HALF, 1.0)).items()
+        }
         rows = group_rows(by_fraction, labels, groups)
         right[package.version] = by_fraction[1.0].argmax(axis=1) == labels
         models[package.version] = {

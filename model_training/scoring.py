@@ -19,10 +19,10 @@ def scoring_groups(builder):
     return groups, data_size_groups(train_counts)
 
 
-def page_inputs(sequences, preprocessing):
-    """{fraction: model inputs} for every FRACTIONS of each stored drawing's points, as the drawing page sees
-    it (strokes.page_prefix)."""
-    return {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in FRACTIONS}
+def page_inputs(sequences, preprocessing, fractions=FRACTIONS):
+    """{fraction: model inputs} for each of `fractions` of each stored drawing's points, as the drawing page
+    sees it (strokes.page_prefix)."""
+    return {f: [page_prefix(s, f, preprocessing) for s in sequences] for f in fractions}
 
 
 def topk_hits(probabilities, labels, k):
