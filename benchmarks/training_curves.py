@@ -21,14 +21,13 @@ from pathlib import Path
 
 from benchmarks.common import write_result
 from model_training.core.config import MODEL_DIR
+from model_training.data import THIN
 
 SHIPPED = "shipped"
-# The few-real group's name in training's validation (model_training/scoring.py's groups).
-FEW_REAL = "only a few real drawings"
 COLUMNS = {  # the table's columns: a label and how to read it from one validation record
     "per category": lambda r: r.get("val_top1_per_category"),
     "per drawing": lambda r: r.get("val_top1"),
-    "few real": lambda r: r.get("val_top1_by_group", {}).get(FEW_REAL),
+    "few real": lambda r: r.get("val_top1_by_group", {}).get(THIN),
 }
 
 

@@ -192,7 +192,8 @@ def main(argv=None):
         print(f"{'train step by batch size':<50}{'ms / batch':>12}{'drawings/s':>15}")
         for size, seconds in sorted(by_batch_size.items()):
             print(f"{size:<50}{seconds * 1000:>12.1f}{size / seconds:>15.0f}")
-    mean_length = int(np.mean([b[0].shape[1] for b in made]))
+    mean_points = float(np.mean([b[0].shape[1] for b in made]))
+    mean_length = int(mean_points)
     lstm = lstm_kernel_seconds(run.batch_size, mean_length) if args.lstm_kernels else {}
     if lstm:
         print(f"{f'one LSTM layer, forward and backward, {mean_length} points':<50}{'ms / batch':>12}")
@@ -206,7 +207,7 @@ def main(argv=None):
             "batches": args.batches,
             "mix_rate": args.mix_rate,
             "xla": args.xla,
-            "mean_points_per_batch_row": float(np.mean([b[0].shape[1] for b in made])),
+            "mean_points_per_batch_row": mean_points,
             "ms_per_batch": {name: seconds * 1000 for name, seconds in parts.items()},
             "train_step_ms_by_batch_size": {size: seconds * 1000 for size, seconds in sorted(by_batch_size.items())},
             "lstm_layer_ms_by_kernel": {name: seconds * 1000 for name, seconds in lstm.items()},
