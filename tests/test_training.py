@@ -5,10 +5,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
-from harness.live_server import free_port
+from harness.live_server import free_ports
 from model_training.core.config import PROJECT_ROOT
 from tests.conftest import run_module
 
@@ -400,26 +401,54 @@ def test_mirrored_training_on_two_cpu_devices_matches_one_device_and_resumes(one
     assert resumed_loss(tmp_path / "two") == pytest.approx(one_device_loss, rel=1e-4)
 
 
-def run_workers(command, outs):
+def run_workers(command, outs, attempts=3):
     """`python -m model_training.train` as one worker per folder of `outs`, each in a process of its own,
-    joined into one cluster through TF_CONFIG on 127.0.0.1; returns each worker's output."""
-    cluster = {"worker": [f"127.0.0.1:{free_port()}" for _ in outs]}
-    workers = []
-    for index, out in enumerate(outs):
-        env = {**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})}
-        workers.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "model_training.train", *map(str, command), "--out", str(out)],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-        )
-    outputs = [worker.communicate(timeout=600)[0] for worker in workers]
-    assert [w.returncode for w in workers] == [0] * len(workers), outputs[0][-3000:]
+    joined into one cluster through TF_CONFIG on 127.0.0.1; returns each worker's output.
+
+    The cluster's ports are chosen free, but another test may take one before its worker binds it; that
+    worker then exits while the others wait for it forever. So a worker that exits with an error stops the
+    rest at once, and a cluster that never formed (no worker got as far as its replicas) is tried again on
+    new ports."""
+    for _ in range(attempts):
+        outputs, codes = run_cluster(command, outs)
+        formed = any("replica(s)" in output for output in outputs)
+        if codes == [0] * len(outs) or formed:
+            break
+    assert codes == [0] * len(outs), "\n\n".join(output[-3000:] for output in outputs)
     return outputs
+
+
+def run_cluster(command, outs, seconds=240):
+    """One try of run_workers: every worker's output and exit code (None: stopped, as still running after
+    `seconds` or after another worker failed)."""
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(len(outs))]}
+    logs = [out.parent / f"{out.name}.log" for out in outs]
+    workers = []
+    for index, (out, log) in enumerate(zip(outs, logs)):
+        env = {**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})}
+        with log.open("w") as stream:
+            workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "model_training.train", *map(str, command), "--out", str(out)],
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    stdout=stream,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not all_done_or_one_failed(workers):
+        time.sleep(0.5)
+    stopped = [worker for worker in workers if worker.poll() is None]
+    for worker in stopped:
+        worker.kill()
+        worker.wait()
+    return [log.read_text() for log in logs], [None if w in stopped else w.returncode for w in workers]
+
+
+def all_done_or_one_failed(workers):
+    codes = [worker.poll() for worker in workers]
+    return None not in codes or any(code not in (None, 0) for code in codes)
 
 
 @pytest.mark.training
