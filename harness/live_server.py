@@ -4,6 +4,7 @@
 import contextlib
 import http.client
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
@@ -35,15 +37,21 @@ def free_port():
 
 
 def free_ports(count):
-    """`count` ports on 127.0.0.1 free now, all different: each socket stays bound until all are chosen."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+    """`count` different ports of 127.0.0.1, free now. They are drawn from below the kernel's ephemeral range,
+    where the local ports of outgoing connections come from: a port from that range (as binding port 0 gives)
+    can be taken by a connection that a parallel test opens before the server meant for it binds it."""
+    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    chosen = []
+    for port in random.sample(range(10000, ephemeral_low), 100):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        chosen.append(port)
+        if len(chosen) == count:
+            return chosen
+    raise RuntimeError(f"no {count} free ports below {ephemeral_low}")
 
 
 def wait_until_answering(url, process, seconds, failure):
