@@ -253,11 +253,13 @@ def batches(sequences, labels, probabilities, run, first_batch):
         # Similar lengths together, as they will be read (a mixed drawing is longer): little padding.
         order = np.argsort([len(s) for s in pool], kind="stable")
         pool, picked, mixed = [pool[k] for k in order], picked[order], mixed[order]
-        for j in rng.permutation(POOL_BATCHES)[skip:]:
+        for position, j in enumerate(rng.permutation(POOL_BATCHES)):
             chunk = slice(j * run.batch_size, (j + 1) * run.batch_size)
             shown = pool[chunk]
             if not run.no_augment:
                 shown = [augment(s, rng, run) for s in shown]
+            if position < skip:  # augmented all the same, so that `rng` is where an unbroken run has it
+                continue
             batch, batch_lengths = pad_batch([stored_input(s, run.preprocessing) for s in shown])
             shares = np.where(mixed[chunk], 1.0, run.teacher_weight).astype(np.float32)
             yield batch, labels[picked[chunk]], step_weights(batch_lengths, run.last_weight), shares

@@ -227,6 +227,34 @@ def test_batches_show_each_drawing_as_the_teacher_will_label_it():
     assert (shares == run.teacher_weight).all()
 
 
+def test_a_resumed_run_sees_the_batches_an_unbroken_run_sees():
+    """Batches from any index on, augmented and mixed, are those an unbroken run shows from there: what a
+    run paused in the middle of a pool of batches trains on after it resumes."""
+    import itertools
+
+    import numpy as np
+
+    from model_training.core.config import PREPROCESSING
+    from model_training.core.simplification import to_stroke3
+    from model_training.model import QUICK_MODEL_CONFIG
+    from model_training.run_config import RunConfig
+    from model_training.train import POOL_BATCHES, batches
+
+    square = to_stroke3([[[0, 100, 100, 0, 0], [0, 0, 100, 100, 0]], [[20, 80], [50, 50]]])
+    line = to_stroke3([[[0, 255], [128, 128]], [[128, 128], [0, 255]], [[10, 20], [10, 20]]])
+    drawings, labels = [square, line] * 4, np.array([0, 1] * 4, np.int32)
+    run = RunConfig(dataset={}, model=QUICK_MODEL_CONFIG, preprocessing=PREPROCESSING, batch_size=2, mix_rate=0.5)
+
+    def stream(first, count):
+        return itertools.islice(batches(drawings, labels, np.full(8, 1 / 8), run, first), count)
+
+    # from batch 5 of the first pool to batch 44, in the second
+    for got, expected in zip(stream(5, 40), itertools.islice(stream(0, 45), 5, None), strict=True):
+        for part, expected_part in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(part, expected_part)
+    assert 5 < POOL_BATCHES < 45
+
+
 def test_mixed_drawings_join_two_categories_and_only_the_teacher_labels_them():
     import numpy as np
 
